@@ -1,0 +1,3 @@
+"""The BitTorrent Sync API conformance suite: checks, catalogue and reports."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,41 @@
+"""The behaviour catalogue (catalogue.toml) as data the plugin, the reports and the tests share."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
+KINDS = ("documented-quirk", "api-contract", "observed-undocumented")
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    id: str
+    statement: str
+    source: str
+    kind: str
+    checks: tuple[str, ...]
+    destructive: bool = False
+    expect: tuple[dict, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "statement": self.statement, "source": self.source, "kind": self.kind,
+                "checks": list(self.checks), "destructive": self.destructive, "expect": list(self.expect)}
+
+
+def load(path: Path = CATALOGUE_PATH) -> dict[str, Behaviour]:
+    with open(path, "rb") as handle:
+        entries = tomllib.load(handle)["behaviour"]
+    catalogue = {}
+    for entry in entries:
+        behaviour = Behaviour(id=entry["id"], statement=entry["statement"], source=entry["source"],
+                              kind=entry["kind"], checks=tuple(entry["checks"]),
+                              destructive=entry.get("destructive", False),
+                              expect=tuple(entry.get("expect", ())))
+        if behaviour.kind not in KINDS:
+            raise ValueError(f"{path}: behaviour {behaviour.id}: kind {behaviour.kind!r} is not one of {KINDS}")
+        if behaviour.id in catalogue:
+            raise ValueError(f"{path}: behaviour {behaviour.id} is listed twice")
+        catalogue[behaviour.id] = behaviour
+    return catalogue

@@ -1,0 +1,95 @@
+"""The outcome model: what a check proves, and the evidence it carries.
+
+A check is a pytest test. Its outcome becomes a verdict:
+
+- it returns normally: `confirmed` (the reason is what the check recorded with `evidence.because`);
+- it fails an assertion: `contradicted` (the reason is the assertion message);
+- it calls `inconclusive(reason)` or is skipped: `inconclusive`;
+- anything else (a bug in a probe, a target that cannot be restarted) is a harness error: reported
+  as such, shown as `inconclusive`, and it makes the pytest run fail. Unknown is never a pass.
+
+A behaviour's verdict folds its checks: any contradicted -> contradicted; else any inconclusive ->
+inconclusive; else confirmed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from _pytest.outcomes import Skipped
+
+from fixtures.client import Exchange
+
+CONFIRMED, CONTRADICTED, INCONCLUSIVE = "confirmed", "contradicted", "inconclusive"
+VERDICTS = (CONFIRMED, CONTRADICTED, INCONCLUSIVE)
+KEEP_EXCHANGES = 150
+
+
+class Inconclusive(Skipped):
+    """Raised by a check that cannot decide; shown by pytest as a skip."""
+
+
+def inconclusive(reason: str) -> None:
+    raise Inconclusive(reason)
+
+
+@dataclass
+class Evidence:
+    """What one check saw. Filled by the check and by the harness (exchanges, crashes)."""
+
+    reason: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    exchanges: list[dict] = field(default_factory=list)
+    exchanges_total: int = 0
+    crashes: list[dict] = field(default_factory=list)
+    reproducers: list[str] = field(default_factory=list)
+    series: dict[str, dict] = field(default_factory=dict)
+
+    def record(self, exchange: Exchange) -> None:
+        self.exchanges_total += 1
+        if len(self.exchanges) < KEEP_EXCHANGES or not exchange.answered or exchange.status != 200:
+            self.exchanges.append(exchange.to_dict())
+
+    def because(self, reason: str) -> None:
+        """The readable reason for a confirmation (Autobahn style: say what was seen)."""
+        self.reason = reason
+
+    def note(self, name: str, value: Any) -> None:
+        self.facts[name] = value
+
+    def plot(self, name: str, points: list[tuple[float, float]], x_label: str, y_label: str,
+             bands: list[tuple[float, float, str]] | None = None) -> None:
+        """A series to draw in the report; `bands` shade x ranges (start, end, label)."""
+        self.series[name] = {"points": points, "x": x_label, "y": y_label, "bands": bands or []}
+
+    def to_dict(self) -> dict:
+        return {"facts": self.facts, "exchanges": self.exchanges, "exchanges_total": self.exchanges_total,
+                "crashes": self.crashes, "reproducers": self.reproducers, "series": self.series}
+
+
+@dataclass
+class CheckResult:
+    check: str
+    behaviour: str
+    verdict: str
+    reason: str
+    duration_s: float
+    evidence: dict
+    harness_error: str | None = None
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def fold(results: list[CheckResult]) -> tuple[str, str]:
+    """A behaviour's verdict and reason from its checks' results."""
+    if not results:
+        return INCONCLUSIVE, "not run: no check of this behaviour was selected"
+    for verdict in (CONTRADICTED, INCONCLUSIVE):
+        matching = [result for result in results if result.verdict == verdict]
+        if matching:
+            return verdict, matching[0].reason
+    reasons = list(dict.fromkeys(result.reason for result in results))
+    if len(reasons) <= 3:
+        return CONFIRMED, "; ".join(reasons)
+    return CONFIRMED, f"all {len(results)} checks confirmed, e.g. {reasons[0]}"

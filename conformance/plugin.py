@@ -1,0 +1,278 @@
+"""pytest wiring for a conformance run: the target's lifecycle, verdicts from test outcomes, evidence,
+crash blame and restart, and the reports. Active only when the run selects checks under conformance/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conformance import catalogue as catalogue_module
+from conformance import report
+from conformance.outcome import (CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence,
+                                 Inconclusive)
+from fixtures.build import PROJECT_ROOT
+from fixtures.errors import SetupError
+from fixtures.redaction import Redactor
+from fixtures.target import OpenedTarget, TargetChoice, open_target
+
+CHECKS_DIR = PROJECT_ROOT / "conformance"
+EVIDENCE = pytest.StashKey[Evidence]()
+RESULT = pytest.StashKey[CheckResult]()
+
+
+@dataclass
+class SuiteRun:
+    """Everything one conformance run shares."""
+
+    opened: OpenedTarget
+    options: dict
+    redactor: Redactor
+    catalogue: dict
+    version: str
+    api_version: str | None
+    seed: int
+    started: float
+    results: list[CheckResult] = field(default_factory=list)
+    json_path: Path | None = None
+
+    @property
+    def target(self):
+        return self.opened.target
+
+
+RUN = pytest.StashKey[SuiteRun]()
+
+
+def is_conformance_run(config: pytest.Config) -> bool:
+    args = config.args or []
+    for arg in args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if path == CHECKS_DIR or CHECKS_DIR in path.parents:
+            return True
+    return False
+
+
+def _choice(config: pytest.Config) -> TargetChoice:
+    option = config.option
+    return TargetChoice(
+        binary=option.sync_binary or os.environ.get("SYNC_BINARY") or None,
+        api_key=option.sync_api_key or os.environ.get("SYNC_API_KEY") or None,
+        url=option.sync_url or os.environ.get("SYNC_URL") or None,
+        user=option.sync_user or os.environ.get("SYNC_USER") or None,
+        password=option.sync_password or os.environ.get("SYNC_PASSWORD") or None,
+        allow_host_network=option.allow_host_network, port=option.sync_port,
+        ready_timeout=option.ready_timeout, double_profile=option.double_profile,
+        double_quirks=option.double_quirks, double_cpu_burn_folders=option.many_folders)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "behaviour(id): the catalogue behaviour a check decides")
+    config.addinivalue_line("markers", "destructive: may crash the instance or add hundreds of folders")
+    if not is_conformance_run(config) or config.option.help or config.option.collectonly:
+        return
+    choice = _choice(config)
+    try:
+        opened = open_target(choice)
+    except SetupError as error:
+        raise pytest.UsageError(str(error)) from None
+    client = opened.target.client
+    redactor = Redactor()
+    redactor.add(choice.api_key or getattr(opened.target, "api_key", None), "<api-key>")
+    redactor.add(getattr(opened.target, "password", None), "<password>")
+    client.observers.append(lambda exchange: redactor.learn_secrets(exchange.json))
+    api_version = (client.call("get_version").json or {}).get("version")
+    version = opened.build.version if opened.build else api_version or "unknown"
+    if config.option.hypothesis_seed is None:
+        config.option.hypothesis_seed = random.randrange(2 ** 32)
+    run = SuiteRun(opened=opened, options=_safe_options(config), redactor=redactor,
+                   catalogue=catalogue_module.load(), version=version, api_version=api_version,
+                   seed=int(config.option.hypothesis_seed), started=time.time())
+    config.stash[RUN] = run
+    reports_dir = Path(config.option.reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"sync-{version}" + ("-double" if opened.build and opened.build.is_double else "")
+    run.json_path = reports_dir / f"{stem}.json"
+    if not config.option.htmlpath:
+        config.option.htmlpath = str(reports_dir / f"{stem}.html")
+    config.option.self_contained_html = True
+    config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
+    _use_example_database(version)
+
+
+def _use_example_database(version: str) -> None:
+    """Hypothesis examples per Sync version; other versions' examples are replayed (read-only) too, so a
+    counterexample found on one build is tried first on the next."""
+    from hypothesis import settings
+    from hypothesis.database import (DirectoryBasedExampleDatabase, MultiplexedDatabase,
+                                     ReadOnlyDatabase)
+    root = PROJECT_ROOT / ".hypothesis" / "sync"
+    own = root / version
+    others = [ReadOnlyDatabase(DirectoryBasedExampleDatabase(path))
+              for path in sorted(root.glob("*")) if path.is_dir() and path != own]
+    settings.register_profile("sync-conformance", database=MultiplexedDatabase(
+        DirectoryBasedExampleDatabase(own), *others), deadline=None)
+    settings.load_profile("sync-conformance")
+
+
+def _safe_options(config: pytest.Config) -> dict:
+    names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
+             "double_profile", "double_quirks", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
+             "examples", "ready_timeout")
+    return {name: getattr(config.option, name) for name in names}
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(RUN, None)
+    if run is not None:
+        run.opened.close()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    run = config.stash.get(RUN, None)
+    if run is None:
+        return []
+    return [f"sync target: {run.opened.label}; version {run.version} (API says {run.api_version})",
+            f"network: {run.opened.isolation}", f"hypothesis seed: {run.seed}"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run = config.stash.get(RUN, None)
+    if run is None:
+        return
+    for item in items:
+        if item.get_closest_marker("destructive") and not run.target.can_restart \
+                and not config.option.allow_destructive:
+            item.add_marker(pytest.mark.skip(
+                reason="destructive check skipped on an attached instance; pass --allow-destructive"))
+
+
+# -- fixtures -------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def suite_run(request) -> SuiteRun:
+    run = request.config.stash.get(RUN, None)
+    if run is None:
+        pytest.fail("no Sync target: run the checks as `pytest conformance [options]` from the project root")
+    return run
+
+
+@pytest.fixture(scope="session")
+def sync_target(suite_run):
+    """The live target: LaunchedSync (a build or the double) or AttachedSync."""
+    return suite_run.target
+
+
+@pytest.fixture
+def sync(sync_target, evidence):
+    """The raw client of the live target; every exchange lands in this check's evidence."""
+    return sync_target.client
+
+
+@pytest.fixture
+def evidence(request, suite_run) -> Evidence:
+    """This check's evidence. After the check, the harness makes sure the target still lives: a dead
+    target is blamed on this check (crash record added here) and restarted for the next one."""
+    collected = Evidence()
+    request.node.stash[EVIDENCE] = collected
+    target = suite_run.target
+    target.client.observers.append(collected.record)
+    yield collected
+    target.client.observers.remove(collected.record)
+    if not target.alive():
+        crash = target.crash_record()
+        crash["blamed_on"] = request.node.nodeid
+        collected.crashes.append(crash)
+        target.restart()
+
+
+@pytest.fixture
+def options(request):
+    return request.config.option
+
+
+# -- verdicts -------------------------------------------------------------------------------------------
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    test_report = yield
+    run = item.config.stash.get(RUN, None)
+    marker = item.get_closest_marker("behaviour")
+    if run is None or marker is None:
+        return test_report
+    if test_report.when == "call" or (test_report.when == "setup" and not test_report.passed):
+        result = _check_result(item, call, test_report, marker.args[0])
+        item.stash[RESULT] = result
+        run.results.append(result)
+        item.user_properties[:] = [("behaviour", result.behaviour), ("verdict", result.verdict)]
+    elif test_report.when == "teardown" and RESULT in item.stash:
+        result = item.stash[RESULT]
+        result.evidence = run.redactor.value(item.stash[EVIDENCE].to_dict()) if EVIDENCE in item.stash \
+            else result.evidence
+        if test_report.failed:
+            result.harness_error = result.harness_error or _first_line(test_report.longreprtext)
+        report.attach_html_extras(test_report, result)
+    return test_report
+
+
+def _check_result(item, call, test_report, behaviour: str) -> CheckResult:
+    evidence = item.stash.get(EVIDENCE, Evidence())
+    harness_error = None
+    excinfo = call.excinfo
+    if test_report.passed:
+        verdict, reason = CONFIRMED, evidence.reason or "the expected behaviour was observed"
+    elif excinfo is not None and excinfo.errisinstance(Inconclusive):
+        verdict, reason = INCONCLUSIVE, str(excinfo.value.msg)
+    elif test_report.skipped:
+        verdict, reason = INCONCLUSIVE, _skip_reason(test_report)
+    elif excinfo is not None and excinfo.errisinstance(AssertionError) and test_report.when == "call":
+        verdict, reason = CONTRADICTED, _assertion_reason(excinfo.value)
+    else:
+        verdict = INCONCLUSIVE
+        harness_error = _first_line(test_report.longreprtext)
+        reason = f"harness error: {harness_error}"
+    run = item.config.stash[RUN]
+    return CheckResult(check=item.nodeid, behaviour=behaviour, verdict=verdict,
+                       reason=run.redactor.text(reason), duration_s=round(test_report.duration, 3),
+                       evidence=run.redactor.value(evidence.to_dict()), harness_error=harness_error)
+
+
+def _assertion_reason(error: AssertionError) -> str:
+    # pytest appends its own "assert ..." explanation after the message; the message is the reason
+    return str(error).split("\nassert ")[0].strip() or "an assertion of the check failed"
+
+
+def _skip_reason(test_report) -> str:
+    longrepr = test_report.longrepr
+    text = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return text.removeprefix("Skipped: ")
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("E ")]
+    return (errors[0][2:].strip() if errors else lines[-1] if lines else "unknown error")[:300]
+
+
+# -- reports --------------------------------------------------------------------------------------------
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run = session.config.stash.get(RUN, None)
+    if run is None:
+        return
+    document = report.run_document(run)
+    run.json_path.write_text(json.dumps(document, indent=1, ensure_ascii=False))
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    run = config.stash.get(RUN, None)
+    if run is None:
+        return
+    terminalreporter.section("behaviour verdicts")
+    for behaviour_id, verdict, reason in report.behaviour_rows(run):
+        terminalreporter.write_line(f"{verdict:>13}  {behaviour_id}: {reason}"[:300])
+    terminalreporter.write_line(f"reports: {run.json_path} and {config.option.htmlpath}")

@@ -1,0 +1,188 @@
+"""The run's reports: the JSON document (the source of truth, format FORMAT) and the HTML pieces
+pytest-html shows (behaviour table first, evidence in every row). Everything is redacted before it
+arrives here: check evidence by the plugin, free text by `run.redactor`.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import time
+from html import escape
+
+import pytest_html.extras
+
+import conformance
+from conformance import plots
+from conformance.outcome import fold
+from fixtures.build import PROJECT_ROOT
+
+FORMAT = "sync-conformance-report/1"
+HTML_EXCHANGES = 40
+
+
+def _suite_commit() -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=5)
+    except OSError:
+        return None
+    return done.stdout.strip() or None
+
+
+def run_info(run) -> dict:
+    build = run.opened.build
+    if build is None:
+        kind, target = "attached", run.target.base_url
+    elif build.is_double:
+        kind, target = "reference-double", "reference double"
+    else:
+        kind, target = "launched", build.description
+    return {
+        "version": run.version, "api_version": run.api_version,
+        "version_mismatch": bool(build and run.api_version and run.api_version != build.version),
+        "banner": build.banner if build else None, "target": target, "target_kind": kind,
+        "target_description": run.opened.label,
+        "binary_sha256": build.sha256 if build else None, "network_isolation": run.opened.isolation,
+        "platform": platform.platform(), "machine": platform.machine(), "python": platform.python_version(),
+        "suite_version": conformance.__version__, "suite_commit": _suite_commit(),
+        "hypothesis_seed": run.seed, "restarts": run.target.restarts,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(run.started)),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "options": run.options,
+    }
+
+
+def behaviour_results(run) -> list[dict]:
+    results = []
+    for behaviour in run.catalogue.values():
+        checks = [result for result in run.results if result.behaviour == behaviour.id]
+        if not checks:
+            continue
+        verdict, reason = fold(checks)
+        results.append({
+            "behaviour": behaviour.id, "statement": behaviour.statement, "source": behaviour.source,
+            "kind": behaviour.kind, "verdict": verdict, "reason": reason,
+            "duration_s": round(sum(check.duration_s for check in checks), 3),
+            "evidence": [check.to_dict() for check in checks],
+        })
+    return results
+
+
+def run_document(run) -> dict:
+    return {"format": FORMAT, "run_info": run.redactor.value(run_info(run)),
+            "results": behaviour_results(run)}
+
+
+def behaviour_rows(run) -> list[tuple[str, str, str]]:
+    return [(item["behaviour"], item["verdict"], item["reason"]) for item in behaviour_results(run)]
+
+
+# -- HTML -----------------------------------------------------------------------------------------------
+STYLE = """<style>
+.verdict-confirmed{color:#137333;font-weight:bold}.verdict-contradicted{color:#c5221f;font-weight:bold}
+.verdict-inconclusive{color:#b06000;font-weight:bold}
+table.behaviours{border-collapse:collapse;margin:8px 0;width:100%}
+table.behaviours td,table.behaviours th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
+table.evidence{border-collapse:collapse;font-size:12px}table.evidence td,table.evidence th{border:1px solid #ddd;padding:2px 4px;vertical-align:top}
+.double-banner{background:#fef7e0;border:2px solid #f9ab00;padding:8px;margin:8px 0;font-weight:bold}
+pre.evidence{white-space:pre-wrap;max-height:240px;overflow:auto;background:#f8f8f8;padding:4px}
+</style>"""
+
+
+def _cell(value, limit: int = 300) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return escape(text if len(text) <= limit else text[:limit - 3] + "...")
+
+
+def evidence_html(result: dict) -> str:
+    """One check's verdict, reason and evidence as HTML (used in the behaviour table and the test rows)."""
+    evidence = result["evidence"]
+    parts = [f'<p><span class="verdict-{result["verdict"]}">{result["verdict"]}</span> '
+             f'{escape(result["check"])} ({result["duration_s"]:.2f} s): {escape(result["reason"])}</p>']
+    if result.get("harness_error"):
+        parts.append(f'<p><b>harness error:</b> {escape(result["harness_error"])}</p>')
+    if evidence["facts"]:
+        rows = "".join(f"<tr><th>{escape(name)}</th><td>{_cell(value, 600)}</td></tr>"
+                       for name, value in evidence["facts"].items())
+        parts.append(f'<table class="evidence">{rows}</table>')
+    for reproducer in evidence["reproducers"]:
+        parts.append(f'<p>reproducer:</p><pre class="evidence">{escape(reproducer)}</pre>')
+    for crash in evidence["crashes"]:
+        parts.append(f'<p><b>crash:</b> {escape(str(crash.get("process")))} '
+                     f'(blamed on {escape(str(crash.get("blamed_on", "this check")))})</p>'
+                     f'<pre class="evidence">{escape(crash.get("log_tail") or "")}</pre>')
+    for name, series in evidence["series"].items():
+        parts.append(f"<p>{escape(name)}</p>" + plots.line_chart(
+            series["points"], series["x"], series["y"], series.get("bands")))
+    exchanges = evidence["exchanges"]
+    if exchanges:
+        rows = "".join(
+            f"<tr><td>{_cell(exchange['params'], 160)}</td><td>{exchange['status'] or ''}</td>"
+            f"<td>{exchange['elapsed_ms']:.1f}</td>"
+            f"<td>{_cell(exchange['transport_error'] or exchange['text'], 240)}</td></tr>"
+            for exchange in exchanges[:HTML_EXCHANGES])
+        more = evidence["exchanges_total"] - min(len(exchanges), HTML_EXCHANGES)
+        parts.append('<table class="evidence"><tr><th>query</th><th>HTTP</th><th>ms</th><th>answer</th></tr>'
+                     f"{rows}</table>" + (f"<p>{more} more exchanges in the JSON report.</p>" if more else ""))
+    return "".join(parts)
+
+
+def summary_html(run) -> list[str]:
+    info = run_info(run)
+    parts = [STYLE]
+    if info["target_kind"] == "reference-double":
+        parts.append(f'<div class="double-banner">Target: the reference double ({escape(info["target_description"])}'
+                     f'). This is the suite\'s own stand-in, NOT a BitTorrent Sync build: these verdicts '
+                     f'describe the double.</div>')
+    facts = {"target": info["target_description"], "version": info["version"],
+             "version reported by the API": info["api_version"], "--help banner": info["banner"],
+             "binary sha256": info["binary_sha256"], "network": info["network_isolation"],
+             "hypothesis seed": info["hypothesis_seed"], "restarts after crashes": info["restarts"],
+             "suite": f'{info["suite_version"]} ({info["suite_commit"] or "no git commit"})'}
+    parts.append('<table class="evidence">' + "".join(
+        f"<tr><th>{escape(name)}</th><td>{_cell(value)}</td></tr>" for name, value in facts.items()
+        if value is not None) + "</table>")
+    rows = []
+    for item in behaviour_results(run):
+        details = "".join(evidence_html(check) for check in item["evidence"])
+        rows.append(f'<tr><td><b>{escape(item["behaviour"])}</b><br><small>{escape(item["statement"])}'
+                    f'<br>source: {escape(item["source"])}</small></td>'
+                    f'<td class="verdict-{item["verdict"]}">{item["verdict"]}</td>'
+                    f'<td>{escape(item["reason"])}<details><summary>evidence ({len(item["evidence"])} '
+                    f'checks)</summary>{details}</details></td></tr>')
+    parts.append('<h2>Behaviours</h2><table class="behaviours"><tr><th>behaviour</th><th>verdict</th>'
+                 '<th>reason and evidence</th></tr>' + "".join(rows) + "</table>")
+    return [run.redactor.text(part) for part in parts]
+
+
+def attach_html_extras(test_report, result) -> None:
+    extras = getattr(test_report, "extras", [])
+    extras.append(pytest_html.extras.html(evidence_html(result.to_dict())))
+    test_report.extras = extras
+
+
+class HtmlReportHooks:
+    """pytest-html hooks that need the run (registered as a plugin object for one conformance run)."""
+
+    def __init__(self, run):
+        self.run = run
+
+    def pytest_html_report_title(self, report):
+        report.title = f"Sync {self.run.version} conformance"
+
+    def pytest_html_results_summary(self, prefix, summary, postfix, session):
+        prefix.extend(summary_html(self.run))
+
+    def pytest_html_results_table_header(self, cells):
+        cells.insert(1, '<th class="sortable" data-column-type="behaviour">Behaviour</th>')
+        cells.insert(2, '<th class="sortable" data-column-type="verdict">Verdict</th>')
+
+    def pytest_html_results_table_row(self, report, cells):
+        properties = dict(report.user_properties)
+        verdict = properties.get("verdict", "")
+        cells.insert(1, f'<td class="col-behaviour">{escape(properties.get("behaviour", ""))}</td>')
+        cells.insert(2, f'<td class="col-verdict verdict-{verdict}">{verdict}</td>')
+
+    def pytest_html_results_table_html(self, report, data):
+        data[:] = [self.run.redactor.text(item) for item in data]

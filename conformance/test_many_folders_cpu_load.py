@@ -1,0 +1,95 @@
+"""behaviour: many-folders-cpu-load
+
+DESCRIPTION: sample the Sync process's CPU while idle, while adding --many-folders empty folders, and over
+--cpu-window seconds afterwards; time every add_folder against the number of folders already added.
+EXPECTATION: afterwards, with nothing else to do, Sync keeps a core busy: mean CPU over the window at or
+above --cpu-busy percent of one core. At or below --cpu-idle it is contradicted; between, inconclusive.
+"""
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from conformance.outcome import inconclusive
+from fixtures.cpu import CpuSampler
+
+pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destructive]
+
+BASELINE_S = 2.0
+ADD_WORKERS = 4  # sequential requests wait ~25-50 ms each on real builds; concurrent ones do not
+
+
+def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, options):
+    if sync_target.pid is None:
+        inconclusive("no process to sample: the instance is not the suite's (attached by URL)")
+    count = options.many_folders
+    directories = [sync_target.scratch_dir(f"many-{index:05d}-") for index in range(count)]
+    latencies: list[tuple[int, float]] = []
+    failures: list[str] = []
+
+    def add(index: int) -> None:
+        exchange = sync.call("add_folder", dir=directories[index])
+        latencies.append((index, exchange.elapsed_ms))
+        if exchange.error_code() != 0:
+            failures.append(exchange.summary())
+
+    sync.observers.remove(evidence.record)  # a thousand add_folder exchanges: the latencies stand for them
+    try:
+        with CpuSampler(sync_target.pid) as sampler:
+            time.sleep(BASELINE_S)
+            sampler.phase = "adding"
+            started = time.monotonic()
+            with ThreadPoolExecutor(ADD_WORKERS) as pool:
+                list(pool.map(add, range(count)))
+            adding_s = time.monotonic() - started
+            sampler.phase = "after"
+            time.sleep(options.cpu_window)
+        sync.observers.append(evidence.record)
+        listed = sync.call("get_folders").json
+    finally:
+        if evidence.record not in sync.observers:
+            sync.observers.append(evidence.record)
+        remove_added_folders(sync, sync_target, set(directories))
+
+    idle, during, after = sampler.mean("idle"), sampler.mean("adding"), sampler.mean("after")
+    evidence.note("folders requested / refused / listed afterwards",
+                  f"{count} / {len(failures)} / {len(listed) if isinstance(listed, list) else listed}")
+    evidence.note("first refusals", failures[:3])
+    evidence.note("mean CPU % of one core: idle / adding / after", f"{idle} / {during} / {after}")
+    evidence.note("adding took (s)", round(adding_s, 2))
+    evidence.note("thresholds: busy >= / idle <= (% of one core)", f"{options.cpu_busy} / {options.cpu_idle}")
+    evidence.plot("CPU of the Sync process", [(sample.t, sample.percent) for sample in sampler.samples],
+                  "seconds", "% of one core", bands=_phase_bands(sampler.samples))
+    evidence.plot("add_folder latency against folder count", sorted(latencies), "folders added", "ms")
+    if failures:
+        inconclusive(f"{len(failures)} of {count} add_folder calls were refused (first: {failures[0]})")
+    if after is None:
+        inconclusive("no CPU samples after adding the folders (the process may have died)")
+    observed = (f"after adding {count} empty folders Sync used {after}% of one core on average over "
+                f"{options.cpu_window:g} s (idle before: {idle}%)")
+    if after >= options.cpu_busy:
+        evidence.because(observed)
+        return
+    assert after > options.cpu_idle, f"{observed}; a busy core would be >= {options.cpu_busy:g}%"
+    inconclusive(f"{observed}: between the idle ({options.cpu_idle:g}%) and busy ({options.cpu_busy:g}%) thresholds")
+
+
+def _phase_bands(samples) -> list[tuple[float, float, str]]:
+    bands: list[tuple[float, float, str]] = []
+    for sample in samples:
+        if bands and bands[-1][2] == sample.phase:
+            bands[-1] = (bands[-1][0], sample.t, sample.phase)
+        else:
+            bands.append((sample.t, sample.t, sample.phase))
+    return bands
+
+
+def remove_added_folders(sync, sync_target, directories: set[str]) -> None:
+    """A launched instance starts again on fresh storage (fast); an attached one loses only our folders."""
+    if sync_target.can_restart:
+        sync_target.reset()
+        return
+    listing = sync.call("get_folders").json
+    for entry in listing if isinstance(listing, list) else []:
+        if isinstance(entry, dict) and entry.get("dir") in directories:
+            sync.call("remove_folder", secret=entry["secret"])

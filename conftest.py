@@ -1,0 +1,37 @@
+"""Wiring only: the suite's command-line options and its pytest plugin (conformance/plugin.py)."""
+
+pytest_plugins = ["conformance.plugin"]
+
+
+def pytest_addoption(parser):
+    target = parser.getgroup("sync target", "which Sync instance the checks run against")
+    target.addoption("--sync-binary", metavar="PATH",
+                     help="btsync executable, wrapper script or official .tar.gz to launch (env SYNC_BINARY)")
+    target.addoption("--sync-api-key", metavar="KEY", help="API key for launched builds (env SYNC_API_KEY)")
+    target.addoption("--sync-url", metavar="URL", help="attach to a running instance (env SYNC_URL)")
+    target.addoption("--sync-user", help="webui login of the attached instance (env SYNC_USER)")
+    target.addoption("--sync-password", help="webui password of the attached instance (env SYNC_PASSWORD)")
+    target.addoption("--sync-port", type=int, metavar="N", help="webui port for a launched build (default: a free one)")
+    target.addoption("--allow-destructive", action="store_true",
+                     help="run crash probes and many-folder checks on an attached instance too")
+    target.addoption("--allow-host-network", action="store_true",
+                     help="launch the build even where no private network namespace can be made (not recommended)")
+    target.addoption("--ready-timeout", type=float, default=15.0, metavar="S",
+                     help="seconds a launched build has to start answering (default 15)")
+    target.addoption("--double-profile", default="1.4.111", metavar="VERSION",
+                     help="reference double profile when no target is given: 1.3.106 or 1.4.111 (default)")
+    target.addoption("--double-quirks", default="observed", metavar="SPEC",
+                     help="reference double switches: observed (default), all, none, or NAME=on|off,...")
+    budgets = parser.getgroup("sync checks", "budgets and thresholds of the checks")
+    budgets.addoption("--examples", type=int, default=100, metavar="N",
+                      help="Hypothesis examples per property check (default 100)")
+    budgets.addoption("--many-folders", type=int, default=1000, metavar="N",
+                      help="folders many-folders-cpu-load adds (default 1000)")
+    budgets.addoption("--cpu-window", type=float, default=10.0, metavar="S",
+                      help="seconds of CPU observation after adding the folders (default 10)")
+    budgets.addoption("--cpu-busy", type=float, default=80.0, metavar="PCT",
+                      help="mean CPU (%% of one core) at or above which the load is confirmed (default 80)")
+    budgets.addoption("--cpu-idle", type=float, default=25.0, metavar="PCT",
+                      help="mean CPU (%% of one core) at or below which the load is contradicted (default 25)")
+    parser.addoption("--reports-dir", default="reports", metavar="DIR",
+                     help="where sync-<version>.json and .html are written (default reports/)")
