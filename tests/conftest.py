@@ -1,0 +1,74 @@
+"""Helpers for the suite's own tests: run `pytest conformance` in a child process, as a user would."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# Small budgets: the point here is that every check can decide both ways, not to measure a build.
+FAST = ["--examples", "25", "--many-folders", "60", "--cpu-window", "1.5"]
+SYNC_ENV = ("SYNC_BINARY", "SYNC_API_KEY", "SYNC_URL", "SYNC_USER", "SYNC_PASSWORD")
+
+
+@dataclass
+class ConformanceRun:
+    process: subprocess.CompletedProcess
+    reports_dir: Path
+    tmp: Path
+
+    @property
+    def output(self) -> str:
+        return self.process.stdout + self.process.stderr
+
+    def document(self) -> dict:
+        reports = sorted(self.reports_dir.glob("sync-*.json"))
+        assert reports, f"no JSON report written; output:\n{self.output[-3000:]}"
+        return json.loads(reports[0].read_text())
+
+    def verdicts(self) -> dict[str, str]:
+        return {item["behaviour"]: item["verdict"] for item in self.document()["results"]}
+
+    def html(self) -> str:
+        return next(self.reports_dir.glob("sync-*.html")).read_text()
+
+
+def run_conformance(tmp_path: Path, *args: str, env: dict | None = None, timeout: float = 300) -> ConformanceRun:
+    """`python -m pytest conformance ARGS` from the project root, with its temp files under tmp_path."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir(exist_ok=True)
+    reports = tmp_path / "reports"
+    child_env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
+    child_env.update(TMPDIR=str(scratch), **(env or {}))
+    process = subprocess.run(
+        [sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
+         *args], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=timeout)
+    return ConformanceRun(process, reports, scratch)
+
+
+def leftovers(scratch: Path) -> tuple[list[str], list[int]]:
+    """Temp dirs and processes a run left behind under its scratch dir."""
+    dirs = [path.name for path in scratch.glob("sync-*")]
+    processes = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        if any(str(scratch) in part for part in process.info["cmdline"] or []):
+            processes.append(process.info["pid"])
+    return dirs, processes
+
+
+@pytest.fixture
+def double_wrapper(tmp_path) -> Path:
+    """An executable script that `exec`s the reference double: a build as --sync-binary sees one."""
+    script = tmp_path / "btsync"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+VALID_LOOKING_KEY = "A" * 64  # the double accepts any key of the right shape

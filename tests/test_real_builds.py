@@ -1,0 +1,61 @@
+"""The suite against a real Sync build: only where the user gives one (CI has none).
+
+    SYNC_BINARY=~/.cache/sync-builds/1.4.111/btsync SYNC_API_KEY=... python -m pytest tests/test_real_builds.py
+
+The verdicts come from the live build; the catalogue's recorded expectations for that version are
+only compared with them here, to notice a build (or a check) that changed.
+"""
+import os
+
+import pytest
+
+from conformance.catalogue import load
+from tests.conftest import leftovers, run_conformance
+
+BINARY = os.environ.get("SYNC_BINARY")
+API_KEY = os.environ.get("SYNC_API_KEY")
+pytestmark = pytest.mark.skipif(
+    not (BINARY and API_KEY),
+    reason="no real Sync build: set SYNC_BINARY (btsync executable or .tar.gz) and SYNC_API_KEY to run these")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def recorded_expectation(behaviour, version: str) -> str | None:
+    for expectation in behaviour.expect:
+        if version_key(expectation["since"]) <= version_key(version) <= version_key(expectation["until"]):
+            return expectation["verdict"]
+    return None
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory):
+    return run_conformance(tmp_path_factory.mktemp("real"), env={"SYNC_BINARY": BINARY, "SYNC_API_KEY": API_KEY},
+                           timeout=600)
+
+
+def test_run_completes_with_a_verdict_for_every_behaviour_and_no_harness_error(real_run):
+    document = real_run.document()
+    assert document["run_info"]["target_kind"] == "launched"
+    assert document["run_info"]["network_isolation"].startswith("private network namespace")
+    assert {item["behaviour"] for item in document["results"]} == set(load())
+    for item in document["results"]:
+        for check in item["evidence"]:
+            assert check["harness_error"] is None, check
+    assert leftovers(real_run.tmp) == ([], [])
+
+
+def test_verdicts_match_what_this_version_was_seen_to_do(real_run):
+    document = real_run.document()
+    version = document["run_info"]["version"]
+    catalogue = load()
+    for item in document["results"]:
+        expected = recorded_expectation(catalogue[item["behaviour"]], version)
+        if expected is not None:
+            assert item["verdict"] == expected, f"{item['behaviour']} on {version}: {item['reason']}"
+
+
+def test_api_key_never_reaches_the_reports(real_run):
+    assert API_KEY not in real_run.html() and API_KEY not in str(real_run.document())

@@ -1,0 +1,86 @@
+"""Secrets never reach a report; the JSON has the documented shape; the HTML leads with the behaviours."""
+import json
+
+import pytest
+
+from conformance.outcome import CheckResult, fold
+from conformance.plots import line_chart
+from conformance.report import evidence_html
+from fixtures.redaction import Redactor, secret_token
+from tests.conftest import FAST, run_conformance
+
+SECRET = "AFMH3WB4HXB6HFUXLUAQH5VEISLAYTALX"
+
+
+def test_learned_secrets_keep_type_and_length_but_not_value():
+    redactor = Redactor()
+    redactor.learn_secrets([{"dir": "/x", "secret": SECRET}])
+    assert redactor.text(f"secret={SECRET}&x") == f"secret={secret_token(SECRET)}&x"
+    assert secret_token(SECRET).startswith("<A-secret/33:")
+
+
+def test_made_up_invalid_secrets_stay_visible_as_reproducers():
+    redactor = Redactor()
+    redactor.learn_secrets({"error": 3, "message": "Invalid secret."})
+    assert redactor.text("secret=DJj98eY2XqsVf83R") == "secret=DJj98eY2XqsVf83R"
+
+
+def test_api_key_and_password_in_any_encoding():
+    redactor = Redactor()
+    redactor.add("p@ss word", "<password>")
+    assert redactor.value({"a": ["p@ss word", "p%40ss%20word", "p%40ss+word"]}) == {"a": ["<password>"] * 3}
+
+
+def result(verdict, reason="r"):
+    return CheckResult(check="c", behaviour="b", verdict=verdict, reason=reason, duration_s=0.1,
+                       evidence={"facts": {"x": "<b>"}, "exchanges": [], "exchanges_total": 0, "crashes": [],
+                                 "reproducers": [], "series": {}})
+
+
+def test_fold_never_counts_unknown_as_a_pass():
+    assert fold([result("confirmed"), result("inconclusive", "why")]) == ("inconclusive", "why")
+    assert fold([result("confirmed"), result("contradicted", "no")]) == ("contradicted", "no")
+    assert fold([])[0] == "inconclusive"
+
+
+def test_evidence_html_escapes_what_the_build_said():
+    assert "&lt;b&gt;" in evidence_html(result("confirmed").to_dict())
+
+
+def test_plot_is_inline_svg():
+    svg = line_chart([(0, 1), (1, 90)], "seconds", "% of one core", bands=[(0, 0.5, "idle")])
+    assert svg.startswith("<svg") and "polyline" in svg and "idle" in svg
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return run_conformance(tmp_path_factory.mktemp("report"), *FAST)
+
+
+def test_json_report_has_the_documented_fields(run):
+    document = run.document()
+    assert document["format"] == "sync-conformance-report/1"
+    info = document["run_info"]
+    assert info["version"] == "1.4.111" and info["target"] == "reference double"
+    assert info["hypothesis_seed"] is not None and info["started"] and info["finished"]
+    for item in document["results"]:
+        assert item["verdict"] in ("confirmed", "contradicted", "inconclusive")
+        assert item["reason"] and item["duration_s"] >= 0 and item["evidence"]
+    assert (run.reports_dir / "sync-1.4.111-double.html").is_file()
+
+
+def test_no_secret_of_any_folder_reaches_the_reports(run):
+    text = json.dumps(run.document()) + run.html()
+    exchanges = [exchange for item in run.document()["results"] for check in item["evidence"]
+                 for exchange in check["evidence"]["exchanges"]]
+    assert any("-secret/" in exchange["text"] for exchange in exchanges)
+    import re
+    for found in re.findall(r"\b[A-F][A-Z2-7]{32}(?:[A-Z2-7]{26})?\b", text):
+        assert False, f"a secret-shaped value reached a report: {found[:4]}..."
+
+
+def test_html_says_the_target_is_the_double_and_leads_with_behaviours(run):
+    html = run.html()
+    assert "NOT a BitTorrent Sync build" in html
+    assert html.index("<h2>Behaviours</h2>") < html.index("many-folders-cpu-load")
+    assert "<svg" in html

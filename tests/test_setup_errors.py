@@ -1,0 +1,120 @@
+"""Bad input gets one clear line naming the problem and the fix: exit status 4 (pytest's usage error),
+no traceback, nothing left behind."""
+import socket
+import sys
+
+import pytest
+
+from fixtures import sandbox
+from fixtures.build import reference_double
+from fixtures.launcher import LaunchedSync
+from fixtures.errors import SetupError
+from tests.conftest import VALID_LOOKING_KEY, leftovers, run_conformance
+
+OLD_BUILD = '''import json, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+if "--help" in sys.argv:
+    print("BitTorrent Sync 1.1.84"); sys.exit(0)
+config = json.load(open(sys.argv[sys.argv.index("--config") + 1]))
+host, port = config["webui"]["listen"].split(":")
+class NoApi(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(400); self.send_header("Content-Length", "5"); self.end_headers()
+        self.wfile.write(b"ERROR")
+HTTPServer((host, int(port)), NoApi).serve_forever()
+'''
+
+
+def assert_clear_error(run, *phrases):
+    assert run.process.returncode == 4, run.output[-2000:]
+    assert "Traceback" not in run.output, run.output[-2000:]
+    error_lines = [line for line in run.output.splitlines() if line.startswith("ERROR: ")]
+    assert len(error_lines) == 1, run.output[-2000:]
+    for phrase in phrases:
+        assert phrase in error_lines[0], error_lines[0]
+    assert leftovers(run.tmp) == ([], [])
+
+
+def test_binary_not_found(tmp_path):
+    run = run_conformance(tmp_path, "--sync-binary", str(tmp_path / "nope"))
+    assert_clear_error(run, "not found", "pass the path of a btsync executable")
+
+
+def test_binary_not_executable(tmp_path):
+    path = tmp_path / "btsync"
+    path.write_text("#!/bin/sh\n")
+    run = run_conformance(tmp_path, "--sync-binary", str(path))
+    assert_clear_error(run, "not executable", "chmod +x")
+
+
+def test_not_a_sync_build(tmp_path):
+    run = run_conformance(tmp_path, "--sync-binary", "/bin/echo", "--sync-api-key", VALID_LOOKING_KEY)
+    assert_clear_error(run, "is not a BitTorrent Sync build", "pass the btsync executable")
+
+
+def test_tarball_without_a_build(tmp_path):
+    import tarfile
+    archive = tmp_path / "empty.tar.gz"
+    (tmp_path / "README").write_text("nothing here")
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(tmp_path / "README", arcname="README")
+    run = run_conformance(tmp_path, "--sync-binary", str(archive))
+    assert_clear_error(run, "holds no btsync executable")
+
+
+def test_build_without_the_v1_api(tmp_path):
+    script = tmp_path / "btsync"
+    script.write_text(f"#!{sys.executable}\n" + OLD_BUILD)
+    script.chmod(0o755)
+    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY)
+    assert_clear_error(run, "does not serve the v1 API", "HTTP 400")
+
+
+def test_api_key_missing(tmp_path, double_wrapper):
+    run = run_conformance(tmp_path, "--sync-binary", str(double_wrapper))
+    assert_clear_error(run, "no API key", "--sync-api-key", "SYNC_API_KEY")
+
+
+def test_api_key_rejected(tmp_path, double_wrapper):
+    run = run_conformance(tmp_path, "--sync-binary", str(double_wrapper), "--sync-api-key", "not-a-key")
+    assert_clear_error(run, "rejected the API key", "Invalid API key. Terminating")
+    assert "not-a-key" not in run.output
+
+
+def test_port_in_use():
+    # A conformance run makes its own network namespace, where no port is taken; the check that guards
+    # --sync-port therefore shows where the suite shares the host's network (this test process).
+    build = reference_double("1.4.111")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        target = LaunchedSync(build, None, port=busy.getsockname()[1])
+        with pytest.raises(SetupError, match="is in use; free it or leave out --sync-port"):
+            target.start()
+        target.stop()
+
+
+def test_unreachable_attached_instance(tmp_path):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    run = run_conformance(tmp_path, "--sync-url", f"http://127.0.0.1:{port}")
+    assert_clear_error(run, "no answer", "is Sync running")
+
+
+@pytest.mark.parametrize("args, phrase", [
+    (["--double-quirks", "crash=maybe"], "is not a quirk switch"),
+    (["--double-profile", "9.9.9"], "unknown; use one of 1.3.106, 1.4.111"),
+    (["--sync-url", "ftp://x", "--sync-binary", "/bin/true"], "choose one target"),
+])
+def test_bad_options(tmp_path, args, phrase):
+    assert_clear_error(run_conformance(tmp_path, *args), phrase)
+
+
+def test_namespace_not_permitted_names_the_fixes(monkeypatch):
+    monkeypatch.setattr(sandbox, "only_loopback", lambda: False)
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 0)
+    with pytest.raises(SetupError) as error:
+        sandbox.enter_private_network(unshare=lambda flags: 1)  # EPERM
+    assert "network namespace not permitted (Operation not permitted)" in str(error.value)
+    assert "--allow-host-network" in str(error.value) and "unshare -rn" in str(error.value)

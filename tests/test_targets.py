@@ -1,0 +1,88 @@
+"""The three ways a target comes to be, and the launched target's lifecycle contract."""
+import os
+import tarfile
+
+import psutil
+import pytest
+
+from fixtures.build import reference_double
+from fixtures.launcher import LaunchedSync
+from tests.conftest import FAST, VALID_LOOKING_KEY, leftovers, run_conformance
+
+
+@pytest.fixture
+def crashing_double():
+    target = LaunchedSync(reference_double("1.4.111"), None,
+                          double_settings={"quirks": {"invalid-secret-crash": True, "http-status-on-error": True}})
+    target.start()
+    yield target
+    target.stop()
+
+
+def test_lifecycle_crash_is_recorded_then_restart_keeps_the_client(crashing_double):
+    client = crashing_double.client
+    first_pid = crashing_double.pid
+    assert crashing_double.alive()
+    exchange = client.call("get_secrets", secret="not a secret")
+    assert not exchange.answered and "connection" in exchange.transport_error
+    assert not crashing_double.alive()
+    crash = crashing_double.crash_record()
+    assert crash["exit_status"] == -11 and crash["process"] == "killed by signal 11 (SIGSEGV)"
+    assert "crashing like Sync 1.2 did" in crash["log_tail"]
+    crashing_double.restart()
+    assert crashing_double.client is client and crashing_double.pid != first_pid
+    assert client.call("get_version").json == {"version": "1.4.111"}
+
+
+def test_stop_leaves_no_process_and_no_temp_dir(crashing_double):
+    pid, workdir = crashing_double.pid, crashing_double.workdir
+    crashing_double.stop()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not workdir.exists()
+
+
+def test_reset_starts_on_empty_storage(crashing_double):
+    client = crashing_double.client
+    client.call("add_folder", dir=crashing_double.scratch_dir("x"))
+    assert len(client.call("get_folders").json) == 1
+    crashing_double.reset()
+    assert client.call("get_folders").json == []
+
+
+def test_a_wrapper_script_is_launched_like_the_build(tmp_path, double_wrapper):
+    run = run_conformance(tmp_path, "--sync-binary", str(double_wrapper), "--sync-api-key", VALID_LOOKING_KEY,
+                          "-k", "http_status or add_folder")
+    info = run.document()["run_info"]
+    assert info["target_kind"] == "launched" and str(double_wrapper) in info["target"]
+    assert len(info["binary_sha256"]) == 64 and info["banner"] == "BitTorrent Sync 1.4.111"
+    assert info["network_isolation"].startswith("private network namespace")
+    assert set(run.verdicts().values()) == {"confirmed"}
+    assert leftovers(run.tmp) == ([], [])
+
+
+def test_an_official_style_tarball_is_unpacked_and_launched(tmp_path, double_wrapper):
+    archive = tmp_path / "btsync_x64.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(double_wrapper, arcname="btsync")
+    run = run_conformance(tmp_path, "--sync-binary", str(archive), "--sync-api-key", VALID_LOOKING_KEY,
+                          "-k", "http_status and bad_method")
+    assert "(unpacked btsync)" in run.document()["run_info"]["target"], run.output[-2000:]
+    assert leftovers(run.tmp) == ([], [])
+
+
+def test_attached_instance_keeps_what_the_suite_did_not_add(tmp_path, crashing_double):
+    client = crashing_double.client
+    theirs = crashing_double.scratch_dir("theirs-")
+    assert client.call("add_folder", dir=theirs).error_code() == 0
+    run = run_conformance(tmp_path, "--sync-url", crashing_double.base_url, "--sync-user", crashing_double.login,
+                          "--sync-password", crashing_double.password, *FAST)
+    verdicts = run.verdicts()
+    assert verdicts["http-status-on-error"] == "confirmed"
+    assert verdicts["invalid-secret-crash"] == "inconclusive"  # destructive: skipped without permission
+    reasons = {item["behaviour"]: item["reason"] for item in run.document()["results"]}
+    assert "--allow-destructive" in reasons["invalid-secret-crash"]
+    assert crashing_double.alive()
+    assert [entry["dir"] for entry in client.call("get_folders").json] == [theirs]
+    assert crashing_double.password not in run.html() and crashing_double.password not in run.output
+    assert run.document()["run_info"]["target_kind"] == "attached"
+    assert os.path.isdir(theirs)
