@@ -86,7 +86,7 @@ def pytest_configure(config: pytest.Config) -> None:
     redactor = Redactor()
     redactor.add(choice.api_key or getattr(opened.target, "api_key", None), "<api-key>")
     redactor.add(getattr(opened.target, "password", None), "<password>")
-    client.observers.append(lambda exchange: redactor.learn_secrets(exchange.json))
+    client.observers.append(lambda exchange: redactor.learn_secrets(exchange.json, exchange.params.get("secret")))
     api_version = (client.call("get_version").json or {}).get("version")
     version = opened.build.version if opened.build else api_version or "unknown"
     if config.option.hypothesis_seed is None:
@@ -209,6 +209,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         item.stash[RESULT] = result
         run.results.append(result)
         item.user_properties[:] = [("behaviour", result.behaviour), ("verdict", result.verdict)]
+        test_report.user_properties = list(item.user_properties)
     elif test_report.when == "teardown" and RESULT in item.stash:
         result = item.stash[RESULT]
         result.evidence = run.redactor.value(item.stash[EVIDENCE].to_dict()) if EVIDENCE in item.stash \

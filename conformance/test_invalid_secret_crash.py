@@ -69,8 +69,9 @@ def test_get_secrets_on_invalid_secret_crashes_sync(sync, sync_target, evidence,
     evidence.note("invalid secrets tried", probe.tried)
     evidence.note("answers (answer: count)", dict(probe.answers.most_common(10)))
     assert found is not None, (
-        f"no crash: {probe.tried} invalid secrets (the document's and {probe.tried - 1} generated) were all "
-        f"answered; most common answer: {probe.answers.most_common(1)[0][0] if probe.answers else 'none'}")
+        f"no crash: {probe.tried} secrets outside the standard format (the document's and {probe.tried - 1} "
+        f"generated) were all answered; most common answer: "
+        f"{probe.answers.most_common(1)[0][0] if probe.answers else 'none'}")
     exchange, crash = next((exchange, crash) for secret, exchange, crash in reversed(probe.crashing)
                            if secret == found)
     evidence.reproducers.append(sync.curl(exchange))

@@ -84,3 +84,11 @@ def test_html_says_the_target_is_the_double_and_leads_with_behaviours(run):
     assert "NOT a BitTorrent Sync build" in html
     assert html.index("<h2>Behaviours</h2>") < html.index("many-folders-cpu-load")
     assert "<svg" in html
+
+
+def test_a_made_up_secret_that_sync_echoes_back_stays_visible():
+    redactor = Redactor()
+    made_up = "Q" + "2" * 32  # the shape of a secret, but one Sync merely echoed back
+    redactor.learn_secrets({"read_only": "B" + "C" * 32, "read_write": made_up}, supplied=made_up)
+    assert redactor.text(made_up) == made_up
+    assert redactor.text("B" + "C" * 32).startswith("<B-secret/33:")
