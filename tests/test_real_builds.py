@@ -10,6 +10,7 @@ import os
 import pytest
 
 from conformance.catalogue import load
+from fixtures.build import DumpsDirGuard
 from tests.conftest import leftovers, run_conformance
 
 BINARY = os.environ.get("SYNC_BINARY")
@@ -32,6 +33,7 @@ def recorded_expectation(behaviour, version: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def real_run(tmp_path_factory):
+    assert not DumpsDirGuard.path.exists(), f"remove {DumpsDirGuard.path} first (an earlier run left it)"
     return run_conformance(tmp_path_factory.mktemp("real"), env={"SYNC_BINARY": BINARY, "SYNC_API_KEY": API_KEY},
                            timeout=600)
 
@@ -45,6 +47,7 @@ def test_run_completes_with_a_verdict_for_every_behaviour_and_no_harness_error(r
         for check in item["evidence"]:
             assert check["harness_error"] is None, check
     assert leftovers(real_run.tmp) == ([], [])
+    assert not DumpsDirGuard.path.exists()
 
 
 def test_verdicts_match_what_this_version_was_seen_to_do(real_run):
