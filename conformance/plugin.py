@@ -103,12 +103,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.htmlpath = str(reports_dir / f"{stem}.html")
     config.option.self_contained_html = True
     config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
-    _use_example_database(version)
+    _use_example_database(stem.removeprefix("sync-"))
 
 
 def _use_example_database(version: str) -> None:
-    """Hypothesis examples per Sync version; other versions' examples are replayed (read-only) too, so a
-    counterexample found on one build is tried first on the next."""
+    """Hypothesis examples per Sync version (the double's apart); other versions' examples are replayed
+    (read-only) too, so a counterexample found on one build is tried first on the next."""
     from hypothesis import settings
     from hypothesis.database import (DirectoryBasedExampleDatabase, MultiplexedDatabase,
                                      ReadOnlyDatabase)
