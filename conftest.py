@@ -20,7 +20,7 @@ def pytest_addoption(parser):
                      help="seconds a launched build has to start answering (default 15)")
     target.addoption("--double-profile", default="1.4.111", metavar="VERSION",
                      help="reference double profile when no target is given: 1.3.106 or 1.4.111 (default)")
-    target.addoption("--double-quirks", default="observed", metavar="SPEC",
+    target.addoption("--double-switches", default="observed", metavar="SPEC",
                      help="reference double switches: observed (default), all, none, or NAME=on|off,...")
     budgets = parser.getgroup("sync checks", "budgets and thresholds of the checks")
     budgets.addoption("--examples", type=int, default=100, metavar="N",

@@ -1,6 +1,7 @@
 """Folders the checks add, and only those, removed again afterwards (never what the suite did not add)."""
 from __future__ import annotations
 
+from conformance.outcome import inconclusive
 from fixtures.client import Exchange, SyncClient
 
 
@@ -20,6 +21,18 @@ class AddedFolders:
             if entry is not None:
                 self.secrets.append(entry["secret"])
         return exchange
+
+    def add_fresh(self, **params) -> dict:
+        """Add a new empty folder and return its get_folders entry. A refusal means the calling check
+        cannot decide its behaviour here: inconclusive."""
+        directory = self.new_dir()
+        exchange = self.add(directory, **params)
+        if exchange.error_code() != 0:
+            inconclusive(f"add_folder did not succeed, so there is no folder to examine: {exchange.summary()}")
+        entry = self.find(directory)
+        if entry is None or not isinstance(entry.get("secret"), str):
+            inconclusive(f"the added folder does not appear in get_folders with a secret: {entry}")
+        return entry
 
     def find(self, directory: str) -> dict | None:
         listing = self.client.call("get_folders").json

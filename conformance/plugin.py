@@ -68,7 +68,7 @@ def _choice(config: pytest.Config) -> TargetChoice:
         password=option.sync_password or os.environ.get("SYNC_PASSWORD") or None,
         allow_host_network=option.allow_host_network, port=option.sync_port,
         ready_timeout=option.ready_timeout, double_profile=option.double_profile,
-        double_quirks=option.double_quirks, double_cpu_burn_folders=option.many_folders)
+        double_switches=option.double_switches, double_cpu_burn_folders=option.many_folders)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -123,7 +123,7 @@ def _use_example_database(version: str) -> None:
 
 def _safe_options(config: pytest.Config) -> dict:
     names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
-             "double_profile", "double_quirks", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
+             "double_profile", "double_switches", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
              "examples", "ready_timeout")
     return {name: getattr(config.option, name) for name in names}
 

@@ -3,13 +3,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from conformance.api_facts import API_METHODS
 from fixtures.secret_format import ALPHABET, LENGTHS, is_well_formed
-
-API_METHODS = (
-    "get_folders", "add_folder", "remove_folder", "get_files", "set_file_prefs", "get_folder_peers",
-    "get_secrets", "get_folder_prefs", "set_folder_prefs", "get_folder_hosts", "set_folder_hosts",
-    "get_prefs", "set_prefs", "get_os", "get_version", "get_speed", "shutdown",
-)
 
 
 def unknown_method_names() -> st.SearchStrategy[str]:

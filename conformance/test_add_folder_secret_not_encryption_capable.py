@@ -9,26 +9,13 @@ derives all three.
 """
 import pytest
 
-from conformance.outcome import inconclusive
 from fixtures.secret_format import ENCRYPTION_CAPABLE, LENGTHS
 
 pytestmark = pytest.mark.behaviour("add-folder-secret-not-encryption-capable")
 
 
-def add_or_give_up(added_folders, **params) -> dict:
-    """Add a fresh empty folder; a refusal means the behaviour cannot be decided here."""
-    directory = added_folders.new_dir()
-    exchange = added_folders.add(directory, **params)
-    if exchange.error_code() != 0:
-        inconclusive(f"add_folder did not succeed, so there is no secret to examine: {exchange.summary()}")
-    entry = added_folders.find(directory)
-    if entry is None or not isinstance(entry.get("secret"), str):
-        inconclusive(f"the added folder does not appear in get_folders with a secret: {entry}")
-    return entry
-
-
 def test_secret_generated_by_add_folder_is_not_encryption_capable(sync, evidence, added_folders):
-    secret = add_or_give_up(added_folders)["secret"]
+    secret = added_folders.add_fresh()["secret"]
     plain = sync.call("get_secrets", secret=secret).json
     asked_for_encryption = sync.call("get_secrets", secret=secret, type="encryption").json
     evidence.note("generated secret type letter", secret[0])
@@ -60,7 +47,7 @@ def test_encryption_secrets_come_from_get_secrets(sync, evidence, added_folders)
         f"the E secret has {len(generated['read_only'])} characters, not {LENGTHS['E']}")
     assert generated["encryption"][1:] == generated["read_only"][1:33], (
         "the F secret's body is not the first 32 characters of the E secret's body")
-    entry = add_or_give_up(added_folders, secret=generated["read_write"])
+    entry = added_folders.add_fresh(secret=generated["read_write"])
     derived = sync.call("get_secrets", secret=entry["secret"]).json
     evidence.note("folder added with the D secret: derived keys", sorted(derived) if isinstance(derived, dict) else derived)
     assert isinstance(derived, dict) and derived.get("encryption") == generated["encryption"], (

@@ -10,6 +10,7 @@ so such names are not wrong requests and are not sent here.
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from conformance.api_facts import METHODS_WITH_REQUIRED_PARAMETERS
 from conformance.strategies import unknown_method_names
 from fixtures.client import Exchange
 
@@ -22,10 +23,6 @@ BAD_METHOD_NAMES = {
     "path-like": "../get_version", "nul-byte-first": "\x00get_version", "numeric": "1",
     "gui-api-action": "getsyncfolders", "query-injection": "get_version&method=get_os",
 }
-METHODS_WITH_REQUIRED_PARAMETERS = (
-    "add_folder", "remove_folder", "get_files", "set_file_prefs", "get_folder_peers", "get_folder_prefs",
-    "set_folder_prefs", "get_folder_hosts", "set_folder_hosts",
-)
 
 
 def assert_error_reported_in_body(exchange: Exchange) -> str:

@@ -39,15 +39,16 @@ class ConformanceRun:
         return next(self.reports_dir.glob("sync-*.html")).read_text()
 
 
-def run_conformance(tmp_path: Path, *args: str, env: dict | None = None, timeout: float = 300) -> ConformanceRun:
-    """`python -m pytest conformance ARGS` from the project root, with its temp files under tmp_path."""
+def run_conformance(tmp_path: Path, *args: str, checks: tuple[str, ...] = ("conformance",), env: dict | None = None,
+                    timeout: float = 300) -> ConformanceRun:
+    """`python -m pytest CHECKS ARGS` from the project root, with its temp files under tmp_path."""
     scratch = tmp_path / "tmp"
     scratch.mkdir(exist_ok=True)
     reports = tmp_path / "reports"
     child_env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
     child_env.update(TMPDIR=str(scratch), **(env or {}))
     process = subprocess.run(
-        [sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
+        [sys.executable, "-m", "pytest", *checks, "-q", "--reports-dir", str(reports),
          *args], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=timeout)
     return ConformanceRun(process, reports, scratch)
 

@@ -1,59 +1,58 @@
-"""Every check must be able to fail: against the double with its behaviour switched on it confirms,
-switched off it contradicts. Runs the real conformance command, as a user would."""
+"""Every check must be able to fail. Against the double with every behaviour switched on, each check
+confirms; with only its own behaviour switched off (the rest on, so nothing else can be the cause), it
+contradicts. Runs the real conformance command, as a user would."""
 import pytest
 
 from conformance.catalogue import load
-from fixtures.double.profiles import PROFILES, QUIRKS
+from fixtures.double.profiles import PROFILES, SWITCHES
 from tests.conftest import FAST, leftovers, run_conformance
 
 CATALOGUE = load()
 
 
 @pytest.fixture(scope="module")
-def quirks_on(tmp_path_factory):
-    return run_conformance(tmp_path_factory.mktemp("on"), "--double-quirks", "all", *FAST)
+def all_on(tmp_path_factory):
+    return run_conformance(tmp_path_factory.mktemp("on"), "--double-switches", "all", *FAST)
 
 
-@pytest.fixture(scope="module")
-def quirks_off(tmp_path_factory):
-    return run_conformance(tmp_path_factory.mktemp("off"), "--double-quirks", "none", *FAST)
+def run_with_one_switched_off(tmp_path, behaviour):
+    return run_conformance(tmp_path, "--double-switches", f"all,{behaviour}=off", *FAST,
+                           checks=CATALOGUE[behaviour].checks)
 
 
-def test_every_quirk_of_the_double_is_a_catalogue_behaviour():
-    assert set(QUIRKS) <= set(CATALOGUE)
+def test_the_double_has_a_switch_for_every_catalogue_behaviour():
+    assert set(SWITCHES) == set(CATALOGUE)
 
 
-@pytest.mark.parametrize("behaviour", QUIRKS)
-def test_check_confirms_when_the_double_has_the_behaviour(quirks_on, behaviour):
-    verdicts = quirks_on.verdicts()
-    assert verdicts.get(behaviour) == "confirmed", quirks_on.output[-3000:]
+@pytest.mark.parametrize("behaviour", SWITCHES)
+def test_check_confirms_when_the_double_has_the_behaviour(all_on, behaviour):
+    assert all_on.verdicts().get(behaviour) == "confirmed", all_on.output[-3000:]
 
 
-@pytest.mark.parametrize("behaviour", QUIRKS)
-def test_check_contradicts_when_the_double_lacks_it(quirks_off, behaviour):
-    verdicts = quirks_off.verdicts()
-    assert verdicts.get(behaviour) == "contradicted", quirks_off.output[-3000:]
+@pytest.mark.parametrize("behaviour", SWITCHES)
+def test_check_contradicts_when_the_double_lacks_only_that_behaviour(tmp_path, behaviour):
+    run = run_with_one_switched_off(tmp_path, behaviour)
+    assert run.verdicts() == {behaviour: "contradicted"}, run.output[-3000:]
+    assert run.process.returncode == 1, "a contradiction must fail the pytest run"
+    assert leftovers(run.tmp) == ([], [])
 
 
-def test_contradictions_fail_the_pytest_run_and_confirmations_pass_it(quirks_on, quirks_off):
-    assert quirks_on.process.returncode == 0, quirks_on.output[-3000:]
-    assert quirks_off.process.returncode == 1, quirks_off.output[-3000:]
+def test_confirmations_pass_the_pytest_run(all_on):
+    assert all_on.process.returncode == 0, all_on.output[-3000:]
 
 
-def test_a_crash_is_recorded_with_its_reproducer_and_the_run_goes_on(quirks_on):
-    results = {item["behaviour"]: item for item in quirks_on.document()["results"]}
+def test_a_crash_is_recorded_with_its_reproducer_and_the_run_goes_on(all_on):
+    results = {item["behaviour"]: item for item in all_on.document()["results"]}
     crash_check = results["invalid-secret-crash"]["evidence"][0]["evidence"]
     assert crash_check["crashes"][0]["process"] == "killed by signal 11 (SIGSEGV)"
     assert crash_check["reproducers"][0].startswith("curl -sS -u ")
     assert "method=get_secrets" in crash_check["reproducers"][0]
-    assert quirks_on.document()["run_info"]["restarts"] >= 1
-    later = results["many-folders-cpu-load"]["verdict"]
-    assert later == "confirmed"  # the restarted instance served the check that came after the crash
+    assert all_on.document()["run_info"]["restarts"] >= 1
+    assert results["many-folders-cpu-load"]["verdict"] == "confirmed"  # served by the restarted instance
 
 
-def test_runs_leave_no_process_and_no_temp_dir(quirks_on, quirks_off):
-    for run in (quirks_on, quirks_off):
-        assert leftovers(run.tmp) == ([], [])
+def test_the_run_leaves_no_process_and_no_temp_dir(all_on):
+    assert leftovers(all_on.tmp) == ([], [])
 
 
 @pytest.mark.parametrize("profile", sorted(PROFILES))

@@ -1,5 +1,6 @@
 """Secrets never reach a report; the JSON has the documented shape; the HTML leads with the behaviours."""
 import json
+import re
 
 import pytest
 
@@ -52,9 +53,16 @@ def test_plot_is_inline_svg():
     assert svg.startswith("<svg") and "polyline" in svg and "idle" in svg
 
 
+# Checks that only use secrets the instance handed out (the crash hunts send made-up ones, which stay
+# visible by design), plus many-folders-cpu-load for the plots.
+SECRET_HANDLING_CHECKS = ("conformance/test_add_folder_secret_not_encryption_capable.py",
+                          "conformance/test_generated_secret_format.py", "conformance/test_response_shapes.py",
+                          "conformance/test_folder_lifecycle_model.py", "conformance/test_many_folders_cpu_load.py")
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    return run_conformance(tmp_path_factory.mktemp("report"), *FAST)
+    return run_conformance(tmp_path_factory.mktemp("report"), *FAST, checks=SECRET_HANDLING_CHECKS)
 
 
 def test_json_report_has_the_documented_fields(run):
@@ -74,9 +82,8 @@ def test_no_secret_of_any_folder_reaches_the_reports(run):
     exchanges = [exchange for item in run.document()["results"] for check in item["evidence"]
                  for exchange in check["evidence"]["exchanges"]]
     assert any("-secret/" in exchange["text"] for exchange in exchanges)
-    import re
-    for found in re.findall(r"\b[A-F][A-Z2-7]{32}(?:[A-Z2-7]{26})?\b", text):
-        assert False, f"a secret-shaped value reached a report: {found[:4]}..."
+    found = re.findall(r"\b[A-F][A-Z2-7]{32}(?:[A-Z2-7]{26})?\b", text)
+    assert not found, f"secret-shaped values reached a report: {[value[:4] + '...' for value in found]}"
 
 
 def test_html_says_the_target_is_the_double_and_leads_with_behaviours(run):

@@ -103,7 +103,7 @@ def test_unreachable_attached_instance(tmp_path):
 
 
 @pytest.mark.parametrize("args, phrase", [
-    (["--double-quirks", "crash=maybe"], "is not a quirk switch"),
+    (["--double-switches", "crash=maybe"], "is not a switch of the double"),
     (["--double-profile", "9.9.9"], "unknown; use one of 1.3.106, 1.4.111"),
     (["--sync-url", "ftp://x", "--sync-binary", "/bin/true"], "choose one target"),
 ])

@@ -1,0 +1,76 @@
+"""behaviour: no-request-crashes-sync
+
+DESCRIPTION: a Hypothesis search over requests to every method but shutdown and set_prefs (whose effects
+could outlive the hunt), and but get_secrets on an invalid secret (invalid-secret-crash decides that one),
+with generated parameter
+names and values (secrets right and wrong, paths with unicode, spaces, great length, preference values,
+arbitrary text), within --examples requests. Folders may only be added below the suite's scratch
+directory. The instance is started afresh afterwards (launched targets only).
+EXPECTATION: every request is answered; none makes the process exit or stop answering. A crash or hang
+contradicts, with the shrunk request as a curl line.
+"""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conformance.api_facts import API_METHODS
+from conformance.outcome import inconclusive
+from conformance.strategies import invalid_secrets
+from fixtures.secret_format import ALPHABET, is_well_formed
+
+pytestmark = [pytest.mark.behaviour("no-request-crashes-sync"), pytest.mark.destructive]
+
+PROBE_TIMEOUT_S = 5.0
+METHODS = [method for method in API_METHODS if method not in ("shutdown", "set_prefs")]
+PARAMETER_NAMES = ("secret", "path", "type", "hosts", "force", "selective_sync", "download", "use_dht",
+                   "search_lan", "use_relay_server", "overwrite_changes", "name", "")
+
+
+def requests_to(scratch_dir: str) -> st.SearchStrategy[dict]:
+    values = st.one_of(
+        st.text(max_size=200), st.integers(-2 ** 63, 2 ** 64).map(str), st.sampled_from(["0", "1", "", "encryption"]),
+        st.text(alphabet=ALPHABET, min_size=33, max_size=33).map(lambda body: "A" + body[1:]), invalid_secrets())
+    # add_folder may create what it is given: keep every directory below the scratch dir
+    directories = st.text(min_size=1, max_size=120).filter(lambda name: "/" not in name and name not in (".", ".."))
+    return st.builds(
+        lambda method, params, directory: {"method": method, **params,
+                                           **({"dir": f"{scratch_dir}/{directory}"} if directory else {})},
+        st.sampled_from(METHODS), st.dictionaries(st.sampled_from(PARAMETER_NAMES), values, max_size=4),
+        st.one_of(st.none(), directories)).filter(lambda request: not is_invalid_secret_request(request))
+
+
+def is_invalid_secret_request(request: dict) -> bool:
+    """get_secrets on an invalid secret is invalid-secret-crash's subject, decided there."""
+    return request["method"] == "get_secrets" and "secret" in request and not is_well_formed(request["secret"])
+
+
+def test_no_generated_request_crashes_sync(sync, sync_target, evidence, options):
+    if not sync_target.can_restart:
+        inconclusive("the hunt may crash the instance or change its preferences; it is not the suite's to restart")
+    crashing = []
+    sent = []
+
+    @settings(max_examples=options.examples, suppress_health_check=list(HealthCheck), deadline=None)
+    @given(request=requests_to(sync_target.scratch_dir("hunt-")))
+    def every_request_is_answered(request):
+        exchange = sync.request("/api", request, timeout=PROBE_TIMEOUT_S)
+        sent.append(exchange.method)
+        if exchange.answered:
+            return
+        alive = sync_target.alive()
+        crash = {**sync_target.crash_record(), "request": exchange.to_dict()} if not alive else None
+        if crash:
+            evidence.crashes.append(crash)
+            sync_target.restart()
+        crashing.append(exchange)
+        assert False, f"{exchange.method}: {crash['process'] if crash else exchange.transport_error}"
+
+    evidence.note("hypothesis seed", options.hypothesis_seed)
+    try:
+        every_request_is_answered()
+    finally:
+        if crashing:  # Hypothesis replays the shrunk request last
+            evidence.reproducers.append(sync.curl(crashing[-1]))
+        sync_target.reset()  # generated requests may have changed preferences or added folders
+    evidence.note("requests per method", {method: sent.count(method) for method in sorted(set(sent))})
+    evidence.because(f"{len(sent)} generated requests to {len(set(sent))} methods were all answered")

@@ -1,0 +1,33 @@
+"""behaviour: set-folder-hosts-round-trip
+
+DESCRIPTION: on a folder of its own, set generated lists of known hosts (`addr:port`, comma-separated)
+and read them back.
+EXPECTATION: set_folder_hosts answers {"hosts": [...]} with the list in order, and get_folder_hosts
+afterwards answers the same.
+"""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.behaviour("set-folder-hosts-round-trip")
+
+hosts = st.lists(st.builds("{}:{}".format, st.sampled_from(["127.0.0.1", "127.0.0.2", "localhost"]),
+                           st.integers(1, 65535)), min_size=1, max_size=4, unique=True)
+
+
+def test_hosts_set_are_the_hosts_read(sync, evidence, added_folders, options):
+    secret = added_folders.add_fresh()["secret"]
+    tried = []
+
+    @settings(max_examples=max(5, options.examples // 5), suppress_health_check=list(HealthCheck))
+    @given(chosen=hosts)
+    def round_trip(chosen):
+        echoed = sync.call("set_folder_hosts", secret=secret, hosts=",".join(chosen)).json
+        read = sync.call("get_folder_hosts", secret=secret).json
+        tried.append(chosen)
+        assert echoed == {"hosts": chosen}, f"set_folder_hosts {chosen} answered {echoed}"
+        assert read == {"hosts": chosen}, f"after set_folder_hosts {chosen}, get_folder_hosts answered {read}"
+
+    round_trip()
+    evidence.note("host lists tried", len(tried))
+    evidence.because(f"{len(tried)} generated host lists were echoed and read back in order")

@@ -1,0 +1,17 @@
+"""behaviour: set-prefs-without-parameters-is-getter
+
+DESCRIPTION: call set_prefs with no preference and compare with get_prefs (some clients read prefs so).
+EXPECTATION: set_prefs answers the same preferences get_prefs answers, not an error.
+"""
+import pytest
+
+pytestmark = pytest.mark.behaviour("set-prefs-without-parameters-is-getter")
+
+
+def test_set_prefs_without_parameters_answers_the_preferences(sync, evidence):
+    current = sync.call("get_prefs").json
+    answer = sync.call("set_prefs")
+    assert answer.error_code() in (None, 0) and answer.json == current, (
+        f"set_prefs without parameters: {answer.summary()}")
+    evidence.note("preference keys", sorted(current))
+    evidence.because(f"set_prefs without parameters answered the {len(current)} preferences of get_prefs")
