@@ -77,6 +77,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "destructive: may crash the instance or add hundreds of folders")
     if not is_conformance_run(config) or config.option.help or config.option.collectonly:
         return
+    _check_budgets(config.option)
+    reports_dir = Path(config.option.reports_dir)
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise pytest.UsageError(f"--reports-dir {reports_dir}: cannot create it ({error.strerror}); "
+                                f"pass a writable directory") from None
     choice = _choice(config)
     try:
         opened = open_target(choice)
@@ -95,8 +102,6 @@ def pytest_configure(config: pytest.Config) -> None:
                    catalogue=catalogue_module.load(), version=version, api_version=api_version,
                    seed=int(config.option.hypothesis_seed), started=time.time())
     config.stash[RUN] = run
-    reports_dir = Path(config.option.reports_dir)
-    reports_dir.mkdir(parents=True, exist_ok=True)
     stem = f"sync-{version}" + ("-double" if opened.build and opened.build.is_double else "")
     run.json_path = reports_dir / f"{stem}.json"
     if not config.option.htmlpath:
@@ -104,6 +109,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.self_contained_html = True
     config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
     _use_example_database(stem.removeprefix("sync-"))
+
+
+def _check_budgets(option) -> None:
+    problems = []
+    if option.examples < 1:
+        problems.append(f"--examples {option.examples}: give at least 1")
+    if option.many_folders < 1:
+        problems.append(f"--many-folders {option.many_folders}: give at least 1")
+    if option.cpu_window <= 0:
+        problems.append(f"--cpu-window {option.cpu_window:g}: give a positive number of seconds")
+    if not 0 <= option.cpu_idle < option.cpu_busy:
+        problems.append(f"--cpu-idle {option.cpu_idle:g} / --cpu-busy {option.cpu_busy:g}: "
+                        f"need 0 <= idle < busy (percent of one core)")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
 
 
 def _use_example_database(version: str) -> None:

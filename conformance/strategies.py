@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from conformance.api_facts import API_METHODS
+from fixtures.api_facts import API_METHODS
 from fixtures.secret_format import ALPHABET, LENGTHS, is_well_formed
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule, run_state_machine_as_test
 
-from conformance.api_facts import DOCUMENTED_FOLDER_PREFS
+from fixtures.api_facts import DOCUMENTED_FOLDER_PREFS
 
 pytestmark = pytest.mark.behaviour("folder-lifecycle-matches-model")
 

@@ -10,7 +10,7 @@ so such names are not wrong requests and are not sent here.
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from conformance.api_facts import METHODS_WITH_REQUIRED_PARAMETERS
+from fixtures.api_facts import METHODS_WITH_REQUIRED_PARAMETERS
 from conformance.strategies import unknown_method_names
 from fixtures.client import Exchange
 

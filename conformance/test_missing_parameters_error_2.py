@@ -5,7 +5,7 @@ EXPECTATION: error 2 with the message "Specify all the required parameters for <
 """
 import pytest
 
-from conformance.api_facts import METHODS_WITH_REQUIRED_PARAMETERS
+from fixtures.api_facts import METHODS_WITH_REQUIRED_PARAMETERS
 
 pytestmark = pytest.mark.behaviour("missing-parameters-error-2")
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.api_facts import API_METHODS
+from fixtures.api_facts import API_METHODS
 from conformance.outcome import inconclusive
 from conformance.strategies import invalid_secrets
 from fixtures.secret_format import ALPHABET, is_well_formed

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conformance.api_facts import DOCUMENTED_FOLDER_PREFS, FOLDER_KEYS
+from fixtures.api_facts import DOCUMENTED_FOLDER_PREFS, FOLDER_KEYS
 
 pytestmark = pytest.mark.behaviour("response-shapes")
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.api_facts import DOCUMENTED_FOLDER_PREFS
+from fixtures.api_facts import DOCUMENTED_FOLDER_PREFS
 
 pytestmark = pytest.mark.behaviour("set-folder-prefs-round-trip")
 

@@ -106,6 +106,9 @@ def test_unreachable_attached_instance(tmp_path):
     (["--double-switches", "crash=maybe"], "is not a switch of the double"),
     (["--double-profile", "9.9.9"], "unknown; use one of 1.3.106, 1.4.111"),
     (["--sync-url", "ftp://x", "--sync-binary", "/bin/true"], "choose one target"),
+    (["--examples", "0"], "--examples 0: give at least 1"),
+    (["--cpu-idle", "90"], "need 0 <= idle < busy"),
+    (["--reports-dir", "/dev/null/reports"], "cannot create it"),
 ])
 def test_bad_options(tmp_path, args, phrase):
     assert_clear_error(run_conformance(tmp_path, *args), phrase)
