@@ -94,7 +94,7 @@ def test_folder_lifecycle_matches_the_model(sync, sync_target, evidence, options
     steps: list[str] = []
     counts = {"examples": 0, "steps": 0}
     machine = folder_lifecycle_machine(sync, sync_target, steps, counts)
-    budget = settings(max_examples=max(3, options.examples // 10), stateful_step_count=8, deadline=None,
+    budget = settings(max_examples=max(3, options.examples // 20), stateful_step_count=8, deadline=None,
                       suppress_health_check=list(HealthCheck))
     evidence.note("hypothesis seed", options.hypothesis_seed)
     try:
