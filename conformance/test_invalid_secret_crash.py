@@ -46,12 +46,6 @@ class CrashProbe:
         return True
 
 
-def reproducer_script(base_url: str, secret: str) -> str:
-    return ("import requests  # run while Sync is up; USER/PASSWORD: its webui login\n"
-            f"requests.get({base_url + '/api'!r}, params={{'method': 'get_secrets', 'secret': {secret!r}}},\n"
-            "             auth=('USER', 'PASSWORD'), timeout=5)")
-
-
 def test_get_secrets_on_invalid_secret_crashes_sync(sync, sync_target, evidence, options):
     probe = CrashProbe(sync, sync_target, evidence)
     seed = int(options.hypothesis_seed)
@@ -75,6 +69,6 @@ def test_get_secrets_on_invalid_secret_crashes_sync(sync, sync_target, evidence,
     exchange, crash = next((exchange, crash) for secret, exchange, crash in reversed(probe.crashing)
                            if secret == found)
     evidence.reproducers.append(sync.curl(exchange))
-    evidence.reproducers.append(reproducer_script(sync.base_url, found))
+    evidence.reproducers.append(sync.script(exchange))
     evidence.because(f"get_secrets with secret {found!r} ({len(found)} chars) crashed Sync: "
                      f"{crash['process']} (after {probe.tried} inputs, seed {seed})")

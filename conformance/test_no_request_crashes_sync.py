@@ -70,7 +70,7 @@ def test_no_generated_request_crashes_sync(sync, sync_target, evidence, options)
         every_request_is_answered()
     finally:
         if crashing:  # Hypothesis replays the shrunk request last
-            evidence.reproducers.append(sync.curl(crashing[-1]))
+            evidence.reproducers += [sync.curl(crashing[-1]), sync.script(crashing[-1])]
         sync_target.reset()  # generated requests may have changed preferences or added folders
     evidence.note("requests per method", {method: sent.count(method) for method in sorted(set(sent))})
     evidence.because(f"{len(sent)} generated requests to {len(set(sent))} methods were all answered")
