@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not is_conformance_run(config) or config.option.help or config.option.collectonly:
         return
     _check_budgets(config.option)
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     reports_dir = Path(config.option.reports_dir)
     try:
         reports_dir.mkdir(parents=True, exist_ok=True)
@@ -89,6 +91,14 @@ def pytest_configure(config: pytest.Config) -> None:
         opened = open_target(choice)
     except SetupError as error:
         raise pytest.UsageError(str(error)) from None
+    try:
+        _start_run(config, opened, choice)
+    except BaseException:
+        opened.close()
+        raise
+
+
+def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice) -> None:
     client = opened.target.client
     redactor = Redactor()
     redactor.add(choice.api_key or getattr(opened.target, "api_key", None), "<api-key>")
@@ -109,6 +119,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.self_contained_html = True
     config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
     _use_example_database(stem.removeprefix("sync-"))
+
+
+def _stop_like_ctrl_c(signum, frame) -> None:
+    """A CI job being cancelled sends SIGTERM: end the run as Ctrl-C would, so teardown still stops the
+    build and removes its temp dir."""
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 def _check_budgets(option) -> None:

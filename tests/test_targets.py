@@ -1,13 +1,17 @@
 """The three ways a target comes to be, and the launched target's lifecycle contract."""
 import os
+import signal
+import subprocess
+import sys
 import tarfile
+import time
 
 import psutil
 import pytest
 
 from fixtures.build import reference_double
 from fixtures.launcher import LaunchedSync
-from tests.conftest import FAST, VALID_LOOKING_KEY, leftovers, run_conformance
+from tests.conftest import FAST, ROOT, VALID_LOOKING_KEY, leftovers, run_conformance
 
 
 @pytest.fixture
@@ -87,3 +91,27 @@ def test_attached_instance_keeps_what_the_suite_did_not_add(tmp_path, crashing_d
     assert crashing_double.password not in run.html() and crashing_double.password not in run.output
     assert run.document()["run_info"]["target_kind"] == "attached"
     assert os.path.isdir(theirs)
+
+
+@pytest.mark.parametrize("signal_name, after_s", [("SIGTERM", 0), ("SIGTERM", 2.0), ("SIGKILL", 2.0)],
+                         ids=["SIGTERM-while-starting", "SIGTERM-during-checks", "SIGKILL-during-checks"])
+def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_name, after_s):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(tmp_path / "r"),
+                            "--many-folders", "100000"], cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not leftovers(scratch)[1] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftovers(scratch)[1], "the run never started its build"
+    time.sleep(after_s)
+    run.send_signal(getattr(signal, signal_name))
+    run.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while leftovers(scratch)[1] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    dirs, processes = leftovers(scratch)
+    assert processes == []
+    if signal_name == "SIGTERM":  # teardown ran; after SIGKILL only the kernel acts
+        assert dirs == []
