@@ -92,13 +92,14 @@ def pytest_configure(config: pytest.Config) -> None:
     except SetupError as error:
         raise pytest.UsageError(str(error)) from None
     try:
-        _start_run(config, opened, choice)
+        _start_run(config, opened, choice, reports_dir)
     except BaseException:
         opened.close()
         raise
 
 
-def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice) -> None:
+def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice, reports_dir: Path) -> None:
+    """Everything a run shares, once its target answers: redaction, version, seed, report paths."""
     client = opened.target.client
     redactor = Redactor()
     redactor.add(choice.api_key or getattr(opened.target, "api_key", None), "<api-key>")
