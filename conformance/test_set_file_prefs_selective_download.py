@@ -1,0 +1,44 @@
+"""behaviour: set-file-prefs-selective-download
+
+DESCRIPTION: add a selective-sync folder (selective_sync=1) that holds `a.txt`, wait for get_files to
+list it (deadline: 20 s), then switch its `download` preference with set_file_prefs, to 0 and back to 1.
+EXPECTATION: in a selective-sync folder file entries carry `download`; set_file_prefs answers the file's
+entry with the new value, and get_files then lists that value.
+"""
+import os
+import time
+
+import pytest
+
+from conformance.outcome import inconclusive
+
+pytestmark = pytest.mark.behaviour("set-file-prefs-selective-download")
+
+INDEX_DEADLINE_S = 20.0
+
+
+def file_entry(listing, name: str) -> dict | None:
+    return next((entry for entry in listing or [] if isinstance(entry, dict) and entry.get("name") == name), None)
+
+
+def test_download_preference_is_set_and_read_back(sync, evidence, added_folders):
+    directory = added_folders.new_dir()
+    with open(os.path.join(directory, "a.txt"), "w") as handle:
+        handle.write("hello\n")
+    if added_folders.add(directory, selective_sync=1, force=1).error_code() != 0:
+        inconclusive("add_folder refused a selective-sync folder")
+    secret = added_folders.find(directory)["secret"]
+    deadline = time.monotonic() + INDEX_DEADLINE_S
+    while (listed := file_entry(sync.call("get_files", secret=secret).json, "a.txt")) is None:
+        if time.monotonic() > deadline:
+            inconclusive(f"get_files did not list a.txt within {INDEX_DEADLINE_S:g} s")
+        time.sleep(0.5)
+    evidence.note("a.txt before", listed)
+    assert "download" in listed, f"a file of a selective-sync folder is listed without download: {listed}"
+    for wanted in (0, 1):
+        echoed = sync.call("set_file_prefs", secret=secret, path="a.txt", download=wanted).json
+        read = file_entry(sync.call("get_files", secret=secret).json, "a.txt") or {}
+        assert (file_entry(echoed, "a.txt") or {}).get("download") == wanted, (
+            f"set_file_prefs download={wanted} answered {echoed}")
+        assert read.get("download") == wanted, f"after set_file_prefs download={wanted}, get_files lists {read}"
+    evidence.because("set_file_prefs answered a.txt with download 0, then 1, and get_files read each back")
