@@ -107,7 +107,7 @@ def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_nam
     assert leftovers(scratch)[1], "the run never started its build"
     time.sleep(after_s)
     run.send_signal(getattr(signal, signal_name))
-    run.wait(timeout=30)
+    run.wait(timeout=60)
     deadline = time.monotonic() + 10
     while leftovers(scratch)[1] and time.monotonic() < deadline:
         time.sleep(0.1)
