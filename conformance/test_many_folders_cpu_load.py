@@ -39,8 +39,11 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
             time.sleep(BASELINE_S)
             sampler.phase = "adding"
             started = time.monotonic()
-            with ThreadPoolExecutor(ADD_WORKERS) as pool:
+            pool = ThreadPoolExecutor(ADD_WORKERS)
+            try:
                 list(pool.map(add, range(count)))
+            finally:  # on Ctrl-C or SIGTERM, drop the queued calls instead of waiting for all of them
+                pool.shutdown(cancel_futures=True)
             adding_s = time.monotonic() - started
             sampler.phase = "after"
             time.sleep(options.cpu_window)

@@ -93,21 +93,26 @@ def test_attached_instance_keeps_what_the_suite_did_not_add(tmp_path, crashing_d
     assert os.path.isdir(theirs)
 
 
-@pytest.mark.parametrize("signal_name, after_s", [("SIGTERM", 0), ("SIGTERM", 2.0), ("SIGKILL", 2.0)],
-                         ids=["SIGTERM-while-starting", "SIGTERM-during-checks", "SIGKILL-during-checks"])
+@pytest.mark.parametrize("signal_name, after_s", [("SIGTERM", 0), ("SIGTERM", 2.0), ("SIGTERM", 6.0),
+                                                  ("SIGKILL", 2.0)],
+                         ids=["SIGTERM-while-starting", "SIGTERM-during-checks", "SIGTERM-while-adding-folders",
+                              "SIGKILL-during-checks"])
 def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_name, after_s):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(tmp_path / "r"),
                             "--many-folders", "100000"], cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)},
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while not leftovers(scratch)[1] and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert leftovers(scratch)[1], "the run never started its build"
-    time.sleep(after_s)
-    run.send_signal(getattr(signal, signal_name))
-    run.wait(timeout=60)
+    try:
+        deadline = time.monotonic() + 30
+        while not leftovers(scratch)[1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert leftovers(scratch)[1], "the run never started its build"
+        time.sleep(after_s)
+        run.send_signal(getattr(signal, signal_name))
+        run.wait(timeout=30)
+    finally:
+        run.kill()  # a run that ignored the signal must not go on adding folders
     deadline = time.monotonic() + 10
     while leftovers(scratch)[1] and time.monotonic() < deadline:
         time.sleep(0.1)
