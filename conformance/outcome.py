@@ -21,7 +21,6 @@ from _pytest.outcomes import Skipped
 from fixtures.client import Exchange
 
 CONFIRMED, CONTRADICTED, INCONCLUSIVE = "confirmed", "contradicted", "inconclusive"
-VERDICTS = (CONFIRMED, CONTRADICTED, INCONCLUSIVE)
 KEEP_EXCHANGES = 150
 
 
@@ -31,6 +30,17 @@ class Inconclusive(Skipped):
 
 def inconclusive(reason: str) -> None:
     raise Inconclusive(reason)
+
+
+def blame_crash(target, evidence: Evidence, **context) -> dict | None:
+    """If the target no longer answers: record the crash (process state, log tail, and `context` such as
+    the request that caused it) in this check's evidence, restart the target, and return the record."""
+    if target.alive():
+        return None
+    crash = {**target.crash_record(), **context}
+    evidence.crashes.append(crash)
+    target.restart()
+    return crash
 
 
 @dataclass

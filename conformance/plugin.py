@@ -16,7 +16,7 @@ import pytest
 from conformance import catalogue as catalogue_module
 from conformance import report
 from conformance.outcome import (CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence,
-                                 Inconclusive)
+                                 Inconclusive, blame_crash)
 from fixtures.build import PROJECT_ROOT
 from fixtures.errors import SetupError
 from fixtures.redaction import Redactor
@@ -221,11 +221,7 @@ def evidence(request, suite_run) -> Evidence:
     target.client.observers.append(collected.record)
     yield collected
     target.client.observers.remove(collected.record)
-    if not target.alive():
-        crash = target.crash_record()
-        crash["blamed_on"] = request.node.nodeid
-        collected.crashes.append(crash)
-        target.restart()
+    blame_crash(target, collected, blamed_on=request.node.nodeid)
 
 
 @pytest.fixture

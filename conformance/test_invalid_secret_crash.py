@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, find, settings
 from hypothesis.errors import NoSuchExample
 
+from conformance.outcome import blame_crash
 from conformance.strategies import invalid_secrets
 
 pytestmark = [pytest.mark.behaviour("invalid-secret-crash"), pytest.mark.destructive]
@@ -35,14 +36,11 @@ class CrashProbe:
         if exchange.answered:
             self.answers[exchange.summary()] += 1
             return False
-        if self.target.alive():
+        crash = blame_crash(self.target, self.evidence, secret=secret, request=exchange.to_dict())
+        if crash is None:
             self.answers[f"no answer ({exchange.transport_error}) but still alive"] += 1
             return False
-        crash = self.target.crash_record()
-        crash.update(secret=secret, request=exchange.to_dict())
-        self.evidence.crashes.append(crash)
         self.crashing.append((secret, exchange, crash))
-        self.target.restart()
         return True
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixtures.api_facts import API_METHODS
-from conformance.outcome import inconclusive
+from conformance.outcome import blame_crash, inconclusive
 from conformance.strategies import invalid_secrets
 from fixtures.secret_format import ALPHABET, is_well_formed
 
@@ -57,11 +57,7 @@ def test_no_generated_request_crashes_sync(sync, sync_target, evidence, options)
         sent.append(exchange.method)
         if exchange.answered:
             return
-        alive = sync_target.alive()
-        crash = {**sync_target.crash_record(), "request": exchange.to_dict()} if not alive else None
-        if crash:
-            evidence.crashes.append(crash)
-            sync_target.restart()
+        crash = blame_crash(sync_target, evidence, request=exchange.to_dict())
         crashing.append(exchange)
         assert False, f"{exchange.method}: {crash['process'] if crash else exchange.transport_error}"
 
