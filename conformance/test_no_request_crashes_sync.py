@@ -1,11 +1,12 @@
 """behaviour: no-request-crashes-sync
 
-DESCRIPTION: a Hypothesis search over requests to every method but shutdown and set_prefs (whose effects
-could outlive the hunt), and but get_secrets on an invalid secret (invalid-secret-crash decides that one),
-with generated parameter
-names and values (secrets right and wrong, paths with unicode, spaces, great length, preference values,
-arbitrary text), within --examples requests. Folders may only be added below the suite's scratch
-directory. The instance is started afresh afterwards (launched targets only).
+DESCRIPTION: a Hypothesis search over requests to every method but shutdown (shutdown-exits decides what
+it does), and but get_secrets on an invalid secret (invalid-secret-crash decides that one), with generated
+parameter names (the API's, and every preference get_prefs lists) and values (secrets right and wrong,
+paths with unicode, spaces, great length, numbers out of range, arbitrary text), within --examples
+requests. Folders may only be added below the suite's scratch directory or by a relative path (below
+the launched instance's working directory, its temp dir). The instance is started afresh
+afterwards, so preferences set by the hunt do not outlive it (launched targets only).
 EXPECTATION: every request is answered; none makes the process exit or stop answering. A crash or hang
 contradicts, with the shrunk request as a curl line.
 """
@@ -21,22 +22,27 @@ from fixtures.secret_format import ALPHABET, is_well_formed
 pytestmark = [pytest.mark.behaviour("no-request-crashes-sync"), pytest.mark.destructive]
 
 PROBE_TIMEOUT_S = 5.0
-METHODS = [method for method in API_METHODS if method not in ("shutdown", "set_prefs")]
+METHODS = [method for method in API_METHODS if method != "shutdown"]
 PARAMETER_NAMES = ("secret", "path", "type", "hosts", "force", "selective_sync", "download", "use_dht",
                    "search_lan", "use_relay_server", "overwrite_changes", "name", "")
 
 
-def requests_to(scratch_dir: str) -> st.SearchStrategy[dict]:
+def requests_to(scratch_dir: str, preference_names=()) -> st.SearchStrategy[dict]:
     values = st.one_of(
         st.text(max_size=200), st.integers(-2 ** 63, 2 ** 64).map(str), st.sampled_from(["0", "1", "", "encryption"]),
         st.text(alphabet=ALPHABET, min_size=33, max_size=33).map(lambda body: "A" + body[1:]), invalid_secrets())
-    # add_folder may create what it is given: keep every directory below the scratch dir
+    # add_folder may create what it is given: every directory is below the scratch dir, or relative (to a
+    # launched instance's working directory, its own temp dir)
     directories = st.text(min_size=1, max_size=120).filter(lambda name: "/" not in name and name not in (".", ".."))
+
+    def parameters_of(method: str) -> st.SearchStrategy[dict]:
+        names = tuple(preference_names) if method == "set_prefs" and preference_names else PARAMETER_NAMES
+        return st.dictionaries(st.sampled_from(names), values, max_size=4).map(lambda params: {"method": method,
+                                                                                               **params})
     return st.builds(
-        lambda method, params, directory: {"method": method, **params,
-                                           **({"dir": f"{scratch_dir}/{directory}"} if directory else {})},
-        st.sampled_from(METHODS), st.dictionaries(st.sampled_from(PARAMETER_NAMES), values, max_size=4),
-        st.one_of(st.none(), directories)).filter(lambda request: not is_invalid_secret_request(request))
+        lambda request, directory: {**request, **({"dir": directory} if directory else {})},
+        st.sampled_from(METHODS).flatmap(parameters_of),
+        st.one_of(st.none(), directories.map(f"{scratch_dir}/{{}}".format), directories)).filter(lambda request: not is_invalid_secret_request(request))
 
 
 def is_invalid_secret_request(request: dict) -> bool:
@@ -50,8 +56,10 @@ def test_no_generated_request_crashes_sync(sync, sync_target, evidence, options)
     crashing = []
     sent = []
 
+    preferences = sync.call("get_prefs").json
+
     @settings(max_examples=options.examples, suppress_health_check=list(HealthCheck), deadline=None)
-    @given(request=requests_to(sync_target.scratch_dir("hunt-")))
+    @given(request=requests_to(sync_target.scratch_dir("hunt-"), sorted(preferences or {})))
     def every_request_is_answered(request):
         exchange = sync.request("/api", request, timeout=PROBE_TIMEOUT_S)
         sent.append(exchange.method)

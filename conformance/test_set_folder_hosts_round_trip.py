@@ -7,12 +7,10 @@ afterwards answers the same.
 """
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+
+from conformance.strategies import known_hosts
 
 pytestmark = pytest.mark.behaviour("set-folder-hosts-round-trip")
-
-hosts = st.lists(st.builds("{}:{}".format, st.sampled_from(["127.0.0.1", "127.0.0.2", "localhost"]),
-                           st.integers(1, 65535)), min_size=1, max_size=4, unique=True)
 
 
 def test_hosts_set_are_the_hosts_read(sync, evidence, added_folders, options):
@@ -20,7 +18,7 @@ def test_hosts_set_are_the_hosts_read(sync, evidence, added_folders, options):
     tried = []
 
     @settings(max_examples=max(5, options.examples // 5), suppress_health_check=list(HealthCheck))
-    @given(chosen=hosts)
+    @given(chosen=known_hosts())
     def round_trip(chosen):
         echoed = sync.call("set_folder_hosts", secret=secret, hosts=",".join(chosen)).json
         read = sync.call("get_folder_hosts", secret=secret).json
