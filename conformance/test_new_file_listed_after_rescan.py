@@ -1,0 +1,50 @@
+"""behaviour: new-file-listed-after-rescan
+
+DESCRIPTION: add an empty folder and wait until get_files answers for it; then three times write a new
+file and call get_files at once; then poll until every file is listed (deadline 60 s).
+EXPECTATION (as users reported it): a file written a moment ago is not listed at once; get_files shows it
+only after Sync's next scan of the folder, so clients must wait.
+"""
+import os
+import time
+
+import pytest
+
+from conformance.outcome import inconclusive
+
+pytestmark = pytest.mark.behaviour("new-file-listed-after-rescan")
+
+FILES = ("new-1.txt", "new-2.txt", "new-3.txt")
+LISTED_DEADLINE_S = 60.0
+
+
+def listed(sync, secret) -> set:
+    listing = sync.call("get_files", secret=secret).json
+    return {entry.get("name") for entry in listing if isinstance(entry, dict)} if isinstance(listing, list) else set()
+
+
+def test_a_new_file_is_listed_only_after_a_rescan(sync, evidence, added_folders):
+    folder = added_folders.add_fresh()
+    secret, directory = folder["secret"], folder["dir"]
+    if not isinstance(sync.call("get_files", secret=secret).json, list):
+        inconclusive("get_files does not answer a list for the new folder")
+    at_once = {}
+    written = {}
+    for name in FILES:
+        with open(os.path.join(directory, name), "w") as handle:
+            handle.write(name)
+        written[name] = time.monotonic()
+        at_once[name] = name in listed(sync, secret)
+    seen_after = {}
+    while len(seen_after) < len(FILES) and time.monotonic() < written[FILES[0]] + LISTED_DEADLINE_S:
+        now_listed = listed(sync, secret)
+        seen_after.update({name: round(time.monotonic() - written[name], 2)
+                           for name in FILES if name in now_listed and name not in seen_after})
+        time.sleep(0.2)
+    evidence.note("listed by the get_files right after writing", at_once)
+    evidence.note("seconds from writing to being listed", seen_after)
+    if len(seen_after) < len(FILES):
+        inconclusive(f"not every new file was listed within {LISTED_DEADLINE_S:g} s: listed {seen_after}")
+    assert not all(at_once.values()), "get_files listed every new file at once, right after it was written"
+    evidence.because(f"{sum(not seen for seen in at_once.values())} of {len(FILES)} new files were missing from "
+                     f"the get_files right after writing; listed after {max(seen_after.values())} s at most")

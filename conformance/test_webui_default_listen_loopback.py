@@ -1,0 +1,55 @@
+"""behaviour: webui-default-listen-loopback
+
+DESCRIPTION: start a second instance of the same build whose config has no webui.listen, then call
+get_version on its default port 8888 at 127.0.0.1 and at 127.0.0.2 (another loopback address, which
+reaches only a socket bound to all interfaces). Needs the suite's private network namespace: on a shared
+network a build listening on all interfaces would expose its API.
+EXPECTATION: since 1.4.82 (changelog) a Linux build's WebUI and API listen on 127.0.0.1 only by default:
+reachable at 127.0.0.1:8888, not at 127.0.0.2:8888.
+"""
+import psutil
+import pytest
+
+from conformance.outcome import inconclusive
+from fixtures.client import SyncClient
+from fixtures.launcher import DEFAULT_WEBUI_PORT, LaunchedSync, port_is_free
+from fixtures.sandbox import only_loopback
+
+pytestmark = pytest.mark.behaviour("webui-default-listen-loopback")
+
+
+def listening_addresses(pid: int) -> list[str]:
+    """The TCP addresses the process (or a child of it: a wrapper) listens on."""
+    root = psutil.Process(pid)
+    addresses = []
+    for process in [root, *root.children(recursive=True)]:
+        addresses += [f"{conn.laddr.ip}:{conn.laddr.port}" for conn in process.net_connections("tcp")
+                      if conn.status == psutil.CONN_LISTEN]
+    return sorted(addresses)
+
+
+def test_without_listen_the_api_is_on_loopback_only(sync_target, evidence):
+    if sync_target.kind != "launched":
+        inconclusive("needs a build the suite can start a second time (attached instance)")
+    if not only_loopback():
+        inconclusive("the suite runs on the host's network: a build listening on all interfaces by default "
+                     "would expose its API, so this check runs only in the suite's private network namespace")
+    if not port_is_free(DEFAULT_WEBUI_PORT):
+        inconclusive(f"port {DEFAULT_WEBUI_PORT}, the builds' default, is in use")
+    defaulted = LaunchedSync(sync_target.build, sync_target.api_key, default_listen=True,
+                             double_settings=sync_target.double_settings)
+    try:
+        defaulted.start()
+        evidence.note("listening on", listening_addresses(defaulted.pid))
+        credentials = (defaulted.login, defaulted.password)
+        at = {host: SyncClient(f"http://{host}:{DEFAULT_WEBUI_PORT}", credentials, timeout=3.0).call("get_version")
+              for host in ("127.0.0.1", "127.0.0.2")}
+    finally:
+        defaulted.stop()
+    evidence.exchanges += [exchange.to_dict() for exchange in at.values()]
+    if not at["127.0.0.1"].answered:
+        inconclusive(f"the instance did not answer at 127.0.0.1:{DEFAULT_WEBUI_PORT}: {at['127.0.0.1'].summary()}")
+    assert not at["127.0.0.2"].answered, \
+        f"the API also answered at 127.0.0.2:{DEFAULT_WEBUI_PORT}: it listens on every interface by default"
+    evidence.because(f"with no webui.listen the API answered at 127.0.0.1:{DEFAULT_WEBUI_PORT} and refused "
+                     f"127.0.0.2 ({at['127.0.0.2'].transport_error})")
