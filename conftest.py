@@ -33,5 +33,13 @@ def pytest_addoption(parser):
                       help="mean CPU (%% of one core) at or above which the load is confirmed (default 80)")
     budgets.addoption("--cpu-idle", type=float, default=25.0, metavar="PCT",
                       help="mean CPU (%% of one core) at or below which the load is contradicted (default 25)")
+    verdicts = parser.getgroup("sync expectations", "what a run is judged against")
+    verdicts.addoption("--expectations", choices=("catalogue", "none"), default="catalogue",
+                       help="catalogue (default): departures recorded for this version are expected (strict "
+                            "xfail); none: every behaviour must be confirmed")
+    verdicts.addoption("--baseline", metavar="FILE",
+                       help="an earlier run's report JSON: the run fails only where a verdict changed since")
+    verdicts.addoption("--catalogue", metavar="FILE",
+                       help="behaviour catalogue to use instead of conformance/catalogue.toml")
     parser.addoption("--reports-dir", default="reports", metavar="DIR",
                      help="where sync-<version>.json and .html are written (default reports/)")

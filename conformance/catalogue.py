@@ -24,11 +24,24 @@ class Behaviour:
                 "checks": list(self.checks), "destructive": self.destructive, "expect": list(self.expect)}
 
 
+EXPECTED_VERDICTS = ("confirmed", "contradicted")
+REQUIRED_KEYS = ("id", "statement", "source", "kind", "checks")
+
+
 def load(path: Path = CATALOGUE_PATH) -> dict[str, Behaviour]:
-    with open(path, "rb") as handle:
-        entries = tomllib.load(handle)["behaviour"]
+    """The catalogue by behaviour id; ValueError naming the file, the entry and the problem."""
+    try:
+        with open(path, "rb") as handle:
+            entries = tomllib.load(handle).get("behaviour", [])
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read it ({error.strerror})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: not valid TOML ({error})") from None
     catalogue = {}
-    for entry in entries:
+    for number, entry in enumerate(entries, 1):
+        missing = [key for key in REQUIRED_KEYS if key not in entry]
+        if missing:
+            raise ValueError(f"{path}: behaviour entry {number} ({entry.get('id', 'no id')}) lacks {', '.join(missing)}")
         behaviour = Behaviour(id=entry["id"], statement=entry["statement"], source=entry["source"],
                               kind=entry["kind"], checks=tuple(entry["checks"]),
                               destructive=entry.get("destructive", False),
@@ -37,5 +50,9 @@ def load(path: Path = CATALOGUE_PATH) -> dict[str, Behaviour]:
             raise ValueError(f"{path}: behaviour {behaviour.id}: kind {behaviour.kind!r} is not one of {KINDS}")
         if behaviour.id in catalogue:
             raise ValueError(f"{path}: behaviour {behaviour.id} is listed twice")
+        for expectation in behaviour.expect:
+            if expectation.get("verdict") not in EXPECTED_VERDICTS:
+                raise ValueError(f"{path}: behaviour {behaviour.id}: expected verdict "
+                                 f"{expectation.get('verdict')!r} is not one of {EXPECTED_VERDICTS}")
         catalogue[behaviour.id] = behaviour
     return catalogue

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from _pytest.outcomes import Skipped
+from hypothesis import currently_in_test_context
 
+from conformance import fingerprint
 from fixtures.client import Exchange
 
 CONFIRMED, CONTRADICTED, INCONCLUSIVE = "confirmed", "contradicted", "inconclusive"
@@ -54,9 +56,13 @@ class Evidence:
     crashes: list[dict] = field(default_factory=list)
     reproducers: list[str] = field(default_factory=list)
     series: dict[str, dict] = field(default_factory=dict)
+    signatures: set[str] = field(default_factory=set)
+    generated_signatures: set[str] = field(default_factory=set)  # from Hypothesis examples: not in the digest
 
     def record(self, exchange: Exchange) -> None:
         self.exchanges_total += 1
+        kept = self.generated_signatures if currently_in_test_context() else self.signatures
+        kept.add(fingerprint.signature(exchange))
         if len(self.exchanges) < KEEP_EXCHANGES or not exchange.answered or exchange.status != 200:
             self.exchanges.append(exchange.to_dict())
 
@@ -74,7 +80,9 @@ class Evidence:
 
     def to_dict(self) -> dict:
         return {"facts": self.facts, "exchanges": self.exchanges, "exchanges_total": self.exchanges_total,
-                "crashes": self.crashes, "reproducers": self.reproducers, "series": self.series}
+                "crashes": self.crashes, "reproducers": self.reproducers, "series": self.series,
+                "fingerprint": {"digest": fingerprint.digest(self.signatures), "signatures": sorted(self.signatures),
+                                "generated_signatures": sorted(self.generated_signatures)}}
 
 
 @dataclass

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from conformance import catalogue as catalogue_module
+from conformance import expectations as expectations_module
 from conformance import report
 from conformance.outcome import (CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence,
-                                 Inconclusive, blame_crash)
+                                 Inconclusive, blame_crash, fold)
 from fixtures.build import PROJECT_ROOT
 from fixtures.errors import SetupError
 from fixtures.redaction import Redactor
@@ -37,10 +38,17 @@ class SuiteRun:
     catalogue: dict
     version: str
     api_version: str | None
+    platform: str | None  # of the target: "linux-x64" (get_os and the executable's architecture)
+    expectations: expectations_module.Expectations
     seed: int
     started: float
     results: list[CheckResult] = field(default_factory=list)
     json_path: Path | None = None
+    last_check_of: dict[str, str] = field(default_factory=dict)  # behaviour -> node id of its last check
+
+    def judgement(self, behaviour_id: str, verdict: str) -> tuple[expectations_module.Expectation | None, str]:
+        expectation = self.expectations.for_behaviour(behaviour_id)
+        return expectation, expectations_module.judge(verdict, expectation)
 
     @property
     def target(self):
@@ -107,19 +115,50 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     client.observers.append(lambda exchange: redactor.learn_secrets(exchange.json, exchange.params.get("secret")))
     api_version = (client.call("get_version").json or {}).get("version")
     version = opened.build.version if opened.build else api_version or "unknown"
+    os_name = (client.call("get_os").json or {}).get("os")
+    architecture = opened.build.architecture if opened.build else None
+    platform = f"{os_name}-{architecture}" if os_name and architecture else os_name
+    catalogue = _load_catalogue(config.option.catalogue)
     if config.option.hypothesis_seed is None:
         config.option.hypothesis_seed = random.randrange(2 ** 32)
-    run = SuiteRun(opened=opened, options=_safe_options(config), redactor=redactor,
-                   catalogue=catalogue_module.load(), version=version, api_version=api_version,
+    run = SuiteRun(opened=opened, options=_safe_options(config), redactor=redactor, catalogue=catalogue,
+                   version=version, api_version=api_version, platform=platform,
+                   expectations=_expectations(config, opened, catalogue, version, platform),
                    seed=int(config.option.hypothesis_seed), started=time.time())
     config.stash[RUN] = run
     stem = f"sync-{version}" + ("-double" if opened.build and opened.build.is_double else "")
     run.json_path = reports_dir / f"{stem}.json"
+    if config.option.baseline and Path(config.option.baseline).resolve() == run.json_path.resolve():
+        raise pytest.UsageError(f"--baseline {config.option.baseline} is the report this run writes and would be "
+                                f"overwritten; keep baselines apart (e.g. copy it to baselines/) and pass that copy")
     if not config.option.htmlpath:
         config.option.htmlpath = str(reports_dir / f"{stem}.html")
+    if not config.option.xmlpath:  # JUnit XML for CI systems, beside the HTML
+        config.option.xmlpath = str(reports_dir / f"{stem}.xml")
     config.option.self_contained_html = True
     config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
     _use_example_database(stem.removeprefix("sync-"))
+
+
+def _load_catalogue(path: str | None) -> dict:
+    try:
+        return catalogue_module.load(Path(path) if path else catalogue_module.CATALOGUE_PATH)
+    except ValueError as error:
+        raise pytest.UsageError(f"--catalogue: {error}; fix the file or leave out --catalogue" if path
+                                else f"the suite's catalogue is broken: {error}") from None
+
+
+def _expectations(config, opened: OpenedTarget, catalogue: dict, version: str, platform: str | None):
+    mode, baseline = config.option.expectations, None
+    if config.option.baseline:
+        mode = "baseline"
+        try:
+            baseline = expectations_module.load_baseline(Path(config.option.baseline))
+        except expectations_module.BaselineError as error:
+            raise pytest.UsageError(str(error)) from None
+    elif opened.build and opened.build.is_double and config.option.double_switches != "observed":
+        mode = "none"  # switched by hand, the double imitates no build the catalogue speaks of
+    return expectations_module.Expectations(mode, catalogue, version, platform, baseline)
 
 
 def _stop_like_ctrl_c(signum, frame) -> None:
@@ -161,7 +200,7 @@ def _use_example_database(version: str) -> None:
 def _safe_options(config: pytest.Config) -> dict:
     names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
              "double_profile", "double_switches", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
-             "examples", "ready_timeout")
+             "examples", "ready_timeout", "expectations", "baseline", "catalogue")
     return {name: getattr(config.option, name) for name in names}
 
 
@@ -175,8 +214,20 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     run = config.stash.get(RUN, None)
     if run is None:
         return []
-    return [f"sync target: {run.opened.label}; version {run.version} (API says {run.api_version})",
-            f"network: {run.opened.isolation}", f"hypothesis seed: {run.seed}"]
+    return [f"sync target: {run.opened.label}; version {run.version} (API says {run.api_version}); "
+            f"platform {run.platform}",
+            f"network: {run.opened.isolation}", f"hypothesis seed: {run.seed}",
+            f"expectations: {report.expectations_label(run)}"]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    run = session.config.stash.get(RUN, None)
+    if run is None:
+        return
+    for item in session.items:  # after deselection: the checks that will really run
+        marker = item.get_closest_marker("behaviour")
+        if marker:
+            run.last_check_of[marker.args[0]] = item.nodeid
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -237,12 +288,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     marker = item.get_closest_marker("behaviour")
     if run is None or marker is None:
         return test_report
+    _redact(run, test_report)
     if test_report.when == "call" or (test_report.when == "setup" and not test_report.passed):
         result = _check_result(item, call, test_report, marker.args[0])
         item.stash[RESULT] = result
         run.results.append(result)
         item.user_properties[:] = [("behaviour", result.behaviour), ("verdict", result.verdict)]
         test_report.user_properties = list(item.user_properties)
+        _judge_against_expectations(run, item, test_report, result)
     elif test_report.when == "teardown" and RESULT in item.stash:
         result = item.stash[RESULT]
         result.evidence = run.redactor.value(item.stash[EVIDENCE].to_dict()) if EVIDENCE in item.stash \
@@ -251,6 +304,37 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             result.harness_error = result.harness_error or _first_line(test_report.longreprtext)
         report.attach_html_extras(test_report, result)
     return test_report
+
+
+def _redact(run: SuiteRun, test_report) -> None:
+    """Failure texts reach the terminal, CI logs and the JUnit XML: no key, password or folder secret."""
+    longrepr = test_report.longrepr
+    if isinstance(longrepr, tuple):
+        test_report.longrepr = (*longrepr[:2], run.redactor.text(longrepr[2]))
+    elif longrepr is not None:
+        test_report.longrepr = run.redactor.text(str(longrepr))
+    test_report.sections = [(title, run.redactor.text(content)) for title, content in test_report.sections]
+
+
+def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckResult) -> None:
+    """A departure the expectations foresee is a strict xfail; a behaviour that no longer departs fails
+    on its last check ('stale'); an unforeseen contradiction stays a failure."""
+    if result.harness_error:
+        return
+    if result.verdict == CONTRADICTED:
+        expectation, judgement = run.judgement(result.behaviour, CONTRADICTED)
+        if judgement == expectations_module.EXPECTED_DEPARTURE:
+            test_report.outcome = "skipped"
+            test_report.wasxfail = expectations_module.explain(result.behaviour, run.version, CONTRADICTED,
+                                                               expectation, judgement)
+        return
+    if result.verdict == CONFIRMED and run.last_check_of.get(result.behaviour) == item.nodeid:
+        verdict, _ = fold([other for other in run.results if other.behaviour == result.behaviour])
+        expectation, judgement = run.judgement(result.behaviour, verdict)
+        if judgement == expectations_module.STALE:
+            test_report.outcome = "failed"
+            test_report.longrepr = "[XPASS(strict)] " + expectations_module.explain(
+                result.behaviour, run.version, verdict, expectation, judgement)
 
 
 def _check_result(item, call, test_report, behaviour: str) -> CheckResult:
@@ -307,6 +391,14 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     if run is None:
         return
     terminalreporter.section("behaviour verdicts")
-    for behaviour_id, verdict, reason in report.behaviour_rows(run):
-        terminalreporter.write_line(f"{verdict:>13}  {behaviour_id}: {reason}"[:300])
-    terminalreporter.write_line(f"reports: {run.json_path} and {config.option.htmlpath}")
+    results = report.behaviour_results(run)
+    for item in results:
+        marker = {expectations_module.EXPECTED_DEPARTURE: " (expected)", expectations_module.STALE: " (STALE)",
+                  expectations_module.REGRESSION: " (UNEXPECTED)"}.get(item["judgement"], "")
+        terminalreporter.write_line(f"{item['verdict']:>13}  {item['behaviour']}{marker}: {item['reason']}"[:300])
+    failing = [item for item in results if item["judgement"] in expectations_module.FAILING]
+    terminalreporter.write_line(f"expectations: {report.expectations_label(run)}; " + (
+        f"{len(failing)} behaviour{'s' * (len(failing) > 1)} departing from them" if failing else "all met"))
+    for item in failing:
+        terminalreporter.write_line(f"  {item['judgement'].upper()}: {item['explanation']}"[:400], red=True)
+    terminalreporter.write_line(f"reports: {run.json_path}, {config.option.htmlpath} and {config.option.xmlpath}")

@@ -13,6 +13,7 @@ from html import escape
 import pytest_html.extras
 
 import conformance
+from conformance import expectations as expectations_module
 from conformance import plots
 from conformance.outcome import fold
 from fixtures.build import PROJECT_ROOT
@@ -44,6 +45,7 @@ def run_info(run) -> dict:
         "banner": build.banner if build else None, "target": target, "target_kind": kind,
         "target_description": run.opened.label,
         "binary_sha256": build.sha256 if build else None, "network_isolation": run.opened.isolation,
+        "target_platform": run.platform, "expectations": expectations_label(run),
         "platform": platform.platform(), "machine": platform.machine(), "python": platform.python_version(),
         "suite_version": conformance.__version__, "suite_commit": _suite_commit(),
         "hypothesis_seed": run.seed, "restarts": run.target.restarts,
@@ -60,9 +62,14 @@ def behaviour_results(run) -> list[dict]:
         if not checks:
             continue
         verdict, reason = fold(checks)
+        expectation, judgement = run.judgement(behaviour.id, verdict)
         results.append({
             "behaviour": behaviour.id, "statement": behaviour.statement, "source": behaviour.source,
             "kind": behaviour.kind, "verdict": verdict, "reason": reason,
+            "expected": expectation.verdict if expectation else None,
+            "expected_from": expectation.source if expectation else None, "judgement": judgement,
+            "explanation": expectations_module.explain(behaviour.id, run.version, verdict, expectation, judgement)
+            if expectation else None,
             "duration_s": round(sum(check.duration_s for check in checks), 3),
             "evidence": [check.to_dict() for check in checks],
         })
@@ -74,8 +81,15 @@ def run_document(run) -> dict:
             "results": behaviour_results(run)}
 
 
-def behaviour_rows(run) -> list[tuple[str, str, str]]:
-    return [(item["behaviour"], item["verdict"], item["reason"]) for item in behaviour_results(run)]
+def expectations_label(run) -> str:
+    expectations = run.expectations
+    if expectations.mode == "baseline":
+        return f"baseline {run.options['baseline']}"
+    if expectations.mode == "none" and run.options["expectations"] != "none":
+        return "none: the double's switches were set by hand, so it imitates no build (every behaviour must be confirmed)"
+    if expectations.mode == "none":
+        return "none (every behaviour must be confirmed)"
+    return f"catalogue, for {run.version} on {run.platform or 'an unknown platform'}"
 
 
 # -- HTML -----------------------------------------------------------------------------------------------
@@ -85,6 +99,7 @@ STYLE = """<style>
 table.behaviours{border-collapse:collapse;margin:8px 0;width:100%}
 table.behaviours td,table.behaviours th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 table.evidence{border-collapse:collapse;font-size:12px}table.evidence td,table.evidence th{border:1px solid #ddd;padding:2px 4px;vertical-align:top}
+.judgement-regression,.judgement-stale{background:#fce8e6;font-weight:bold}
 .double-banner{background:#fef7e0;border:2px solid #f9ab00;padding:8px;margin:8px 0;font-weight:bold}
 pre.evidence{white-space:pre-wrap;max-height:240px;overflow:auto;background:#f8f8f8;padding:4px}
 </style>"""
@@ -138,22 +153,32 @@ def summary_html(run) -> list[str]:
     facts = {"target": info["target_description"], "version": info["version"],
              "version reported by the API": info["api_version"], "--help banner": info["banner"],
              "binary sha256": info["binary_sha256"], "network": info["network_isolation"],
+             "platform": info["target_platform"], "expectations": info["expectations"],
              "hypothesis seed": info["hypothesis_seed"], "restarts after crashes": info["restarts"],
-             "suite": f'{info["suite_version"]} ({info["suite_commit"] or "no git commit"})'}
+             "suite": f'{info["suite_version"]} ({info["suite_commit"] or "no git commit"})',
+             "run": f'{info["started"]} to {info["finished"]}'}
     parts.append('<table class="evidence">' + "".join(
         f"<tr><th>{escape(name)}</th><td>{_cell(value)}</td></tr>" for name, value in facts.items()
         if value is not None) + "</table>")
     rows = []
     for item in behaviour_results(run):
         details = "".join(evidence_html(check) for check in item["evidence"])
-        rows.append(f'<tr><td><b>{escape(item["behaviour"])}</b><br><small>{escape(item["statement"])}'
-                    f'<br>source: {escape(item["source"])}</small></td>'
+        expected = (f'{escape(item["judgement"])}<br><small>expected {escape(item["expected"])} '
+                    f'({escape(item["expected_from"])})</small>' if item["expected"] else escape(item["judgement"]))
+        rows.append(f'<tr id="{behaviour_anchor(item["behaviour"])}"><td><b>{escape(item["behaviour"])}</b><br>'
+                    f'<small>{escape(item["statement"])}<br>source: {escape(item["source"])}</small></td>'
                     f'<td class="verdict-{item["verdict"]}">{item["verdict"]}</td>'
+                    f'<td class="judgement-{item["judgement"].replace(" ", "-")}">{expected}</td>'
                     f'<td>{escape(item["reason"])}<details><summary>evidence ({len(item["evidence"])} '
                     f'checks)</summary>{details}</details></td></tr>')
     parts.append('<h2>Behaviours</h2><table class="behaviours"><tr><th>behaviour</th><th>verdict</th>'
-                 '<th>reason and evidence</th></tr>' + "".join(rows) + "</table>")
+                 '<th>against expectations</th><th>reason and evidence</th></tr>' + "".join(rows) + "</table>")
     return [run.redactor.text(part) for part in parts]
+
+
+def behaviour_anchor(behaviour_id: str) -> str:
+    """The id of a behaviour's row in a run's HTML report (index.html links to it)."""
+    return f"behaviour-{behaviour_id}"
 
 
 def attach_html_extras(test_report, result) -> None:
