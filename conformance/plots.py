@@ -43,3 +43,22 @@ def line_chart(points: list, x_label: str, y_label: str, bands: list | None = No
                  f'transform="rotate(-90 12 {(top + height - bottom) / 2:.0f})">{escape(y_label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def bar_chart(bars: list[tuple[str, float]], value_label: str, width: int = 640) -> str:
+    """Horizontal bars, one per (label, value), e.g. run time per version."""
+    if not bars:
+        return "<p><em>no values</em></p>"
+    row, left, right = 22, 170, 70
+    height = row * len(bars) + 24
+    top_value = max(max(value for _, value in bars), 1e-9)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(value_label)}" style="font:11px sans-serif;background:#fff">']
+    for index, (label, value) in enumerate(bars):
+        y = 4 + index * row
+        length = value / top_value * (width - left - right)
+        parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
+                     f'<rect x="{left}" y="{y + 3}" width="{max(length, 1):.1f}" height="{row - 8}" fill="#1a73e8"/>'
+                     f'<text x="{left + length + 4:.1f}" y="{y + 14}">{value:.1f}</text>')
+    parts.append(f'<text x="{left}" y="{height - 4}" fill="#555">{escape(value_label)}</text></svg>')
+    return "".join(parts)

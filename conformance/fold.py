@@ -1,0 +1,307 @@
+"""Folds conformance reports into one view across versions, and diffs two runs.
+
+    python -m conformance.fold [--reports-dir reports] [--output reports/index.html]
+    python -m conformance.fold diff OLD.json NEW.json [--html FILE] [--exit-code]
+
+The index is a matrix, behaviours by runs (versions in version order, each build's reference-double run
+after it), each cell the verdict linking to its evidence in that run's HTML report. A cell is marked
+where the verdict differs from the previous run of the same kind (build or double), and, where the
+verdict is the same but the answers' fingerprints differ, as "answers changed". Each behaviour names the
+first run where its verdict changed.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from conformance import plots
+from conformance.expectations import version_key
+from conformance.fingerprint import describe_changes
+from conformance.report import FORMAT, STYLE, behaviour_anchor
+
+VERDICT_MARKS = {"confirmed": "\u2714 confirmed", "contradicted": "\u2718 contradicted",
+                 "inconclusive": "? inconclusive"}
+
+
+class FoldError(Exception):
+    pass
+
+
+@dataclass
+class Run:
+    path: Path
+    info: dict
+    results: dict[str, dict]  # by behaviour id, in the report's order
+
+    @property
+    def is_double(self) -> bool:
+        return self.info.get("target_kind") == "reference-double"
+
+    @property
+    def label(self) -> str:
+        return str(self.info.get("version")) + (" (double)" if self.is_double else "")
+
+    @property
+    def sort_key(self) -> tuple:
+        return version_key(self.info.get("version")), self.is_double, str(self.info.get("started"))
+
+    @property
+    def html_name(self) -> str | None:
+        html = self.path.with_suffix(".html")
+        return html.name if html.exists() else None
+
+    def duration_s(self) -> float | None:
+        try:
+            started, finished = (datetime.strptime(self.info[key], "%Y-%m-%dT%H:%M:%SZ") for key in ("started", "finished"))
+        except (KeyError, TypeError, ValueError):
+            return None
+        return (finished - started).total_seconds()
+
+
+def load_run(path: Path) -> Run:
+    try:
+        document = json.loads(path.read_text())
+    except OSError as error:
+        raise FoldError(f"{path}: cannot read it ({error.strerror})") from None
+    except ValueError as error:
+        raise FoldError(f"{path}: not JSON ({error}); delete it or run the suite again to rewrite it") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise FoldError(f"{path}: not a {FORMAT} report; fold only the JSON the suite writes "
+                        f"(reports/sync-<version>.json)")
+    return Run(path, document["run_info"], {item["behaviour"]: item for item in document["results"]})
+
+
+def load_runs(directory: Path) -> list[Run]:
+    paths = sorted(directory.glob("sync-*.json"))
+    if not paths:
+        raise FoldError(f"no sync-*.json reports in {directory}; run `python -m pytest conformance` first, "
+                        f"or pass --reports-dir DIR")
+    return sorted((load_run(path) for path in paths), key=lambda run: run.sort_key)
+
+
+def behaviour_fingerprint(result: dict | None) -> str | None:
+    """One digest over the fingerprints of a behaviour's checks."""
+    if result is None:
+        return None
+    digests = sorted(f"{check['check']}={check['evidence'].get('fingerprint', {}).get('digest')}"
+                     for check in result["evidence"])
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()[:12]
+
+
+def signatures(result: dict) -> set[str]:
+    return {signature for check in result["evidence"]
+            for signature in check["evidence"].get("fingerprint", {}).get("signatures", [])}
+
+
+# -- the diff of two runs -------------------------------------------------------------------------------
+@dataclass
+class Diff:
+    old: Run
+    new: Run
+    added: list[str]
+    removed: list[str]
+    changed: list[tuple[str, dict, dict]]   # verdict changed
+    reshaped: list[tuple[str, set, set]]    # same verdict, answers changed: (id, signatures gone, new ones)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.reshaped)
+
+
+def diff(old: Run, new: Run) -> Diff:
+    changed, reshaped = [], []
+    for behaviour in new.results:
+        if behaviour not in old.results:
+            continue
+        before, after = old.results[behaviour], new.results[behaviour]
+        if before["verdict"] != after["verdict"]:
+            changed.append((behaviour, before, after))
+        elif behaviour_fingerprint(before) != behaviour_fingerprint(after):
+            reshaped.append((behaviour, signatures(before) - signatures(after), signatures(after) - signatures(before)))
+    return Diff(old, new, [b for b in new.results if b not in old.results],
+                [b for b in old.results if b not in new.results], changed, reshaped)
+
+
+def diff_text(found: Diff) -> str:
+    lines = [f"{found.old.label} ({found.old.path.name}) -> {found.new.label} ({found.new.path.name})"]
+    if found.empty:
+        return lines[0] + "\nno change: same behaviours, same verdicts, same answers"
+    if found.changed:
+        lines.append(f"verdict changed ({len(found.changed)}):")
+        for behaviour, before, after in found.changed:
+            lines += [f"  {behaviour}: {before['verdict']} -> {after['verdict']}",
+                      f"    was: {before['reason'][:200]}", f"    now: {after['reason'][:200]}"]
+    if found.reshaped:
+        lines.append(f"same verdict, answers changed ({len(found.reshaped)}):")
+        for behaviour, gone, new in found.reshaped:
+            lines.append(f"  {behaviour}:")
+            lines += [f"    {line[:600]}" for line in describe_changes(gone, new)]
+    for title, names in (("added", found.added), ("removed", found.removed)):
+        if names:
+            lines.append(f"{title} ({len(names)}): {', '.join(names)}")
+    return "\n".join(lines)
+
+
+def diff_html(found: Diff) -> str:
+    body = f"<pre>{escape(diff_text(found))}</pre>"
+    return _page(f"Sync conformance: {found.old.label} to {found.new.label}", body)
+
+
+# -- the index ------------------------------------------------------------------------------------------
+INDEX_STYLE = """<style>
+body{font:13px sans-serif;margin:16px}table.matrix{border-collapse:collapse}
+table.matrix th,table.matrix td{border:1px solid #ccc;padding:3px 6px;text-align:left;white-space:nowrap}
+table.matrix thead th{position:sticky;top:0;background:#f1f3f4}
+td.v-confirmed a{color:#137333}td.v-contradicted a{color:#c5221f}td.v-inconclusive a{color:#b06000}
+td.changed{background:#fff0b3;font-weight:bold}td.reshaped{background:#e8f0fe}td.absent{color:#999}
+td.first-changed{font-weight:bold}tbody th{position:sticky;left:0;background:#fff}
+</style>"""
+
+
+def _cells(runs: list[Run], behaviour: str) -> tuple[list[str], str | None, str | None]:
+    """The row's cells, the label of the first run whose verdict changed, and of the first whose answers did."""
+    previous: dict[bool, dict | None] = {}
+    cells, first_verdict_change, first_answer_change = [], None, None
+    for run in runs:
+        result = run.results.get(behaviour)
+        before = previous.get(run.is_double)
+        previous[run.is_double] = result if result is not None else before
+        if result is None:
+            cells.append('<td class="absent">not run</td>')
+            continue
+        classes = [f"v-{result['verdict']}"]
+        if before is not None and before["verdict"] != result["verdict"]:
+            classes.append("changed")
+            first_verdict_change = first_verdict_change or run.label
+        elif before is not None and behaviour_fingerprint(before) != behaviour_fingerprint(result):
+            classes.append("reshaped")
+            first_answer_change = first_answer_change or run.label
+        title = f"{result['verdict']} ({result.get('judgement', 'not judged')}): {result['reason'][:300]}"
+        text = VERDICT_MARKS.get(result["verdict"], result["verdict"])
+        link = f'{run.html_name}#{behaviour_anchor(behaviour)}' if run.html_name else None
+        inner = f'<a href="{escape(link)}" title="{escape(title)}">{text}</a>' if link else \
+            f'<a title="{escape(title)}">{text}</a>'
+        cells.append(f'<td class="{" ".join(classes)}">{inner}</td>')
+    return cells, first_verdict_change, first_answer_change
+
+
+def _text(value) -> str:
+    return "" if value is None else escape(str(value))
+
+
+def _runs_table(runs: list[Run]) -> str:
+    rows = []
+    for run in runs:
+        info = run.info
+        counts = {verdict: sum(1 for item in run.results.values() if item["verdict"] == verdict)
+                  for verdict in VERDICT_MARKS}
+        mismatch = " <b>(the API reports another version)</b>" if info.get("version_mismatch") else ""
+        links = " ".join(f'<a href="{escape(name)}">{name.rsplit(".", 1)[1]}</a>'
+                         for name in (run.path.name, run.html_name, run.path.with_suffix(".xml").name)
+                         if name and (run.path.parent / name).exists())
+        duration = run.duration_s()
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in (
+            _text(run.label), _text(info.get("api_version")) + mismatch, _text(info.get("target_kind")),
+            _text(info.get("target_platform")), _text((info.get("binary_sha256") or "")[:16]),
+            f'{_text(info.get("suite_version"))} {_text(info.get("suite_commit"))}', _text(info.get("hypothesis_seed")),
+            _text(info.get("started")), f"{duration:.0f} s" if duration is not None else "",
+            " / ".join(str(counts[verdict]) for verdict in VERDICT_MARKS), links)) + "</tr>")
+    header = ("run", "API version", "target", "platform", "sha256", "suite", "seed", "started", "run time",
+              "confirmed / contradicted / inconclusive", "reports")
+    return ('<table class="matrix"><thead><tr>' + "".join(f"<th>{name}</th>" for name in header) +
+            "</tr></thead>" + "".join(rows) + "</table>")
+
+
+def index_html(runs: list[Run]) -> str:
+    behaviours = list(dict.fromkeys(behaviour for run in reversed(runs) for behaviour in run.results))
+    rows, changed_rows = [], 0
+    for behaviour in behaviours:
+        cells, first_verdict, first_answers = _cells(runs, behaviour)
+        changed_rows += bool(first_verdict)
+        statement = next(run.results[behaviour]["statement"] for run in reversed(runs) if behaviour in run.results)
+        rows.append(f'<tr><th title="{escape(statement)}">{escape(behaviour)}</th>{"".join(cells)}'
+                    f'<td class="first-changed">{escape(first_verdict or "")}</td>'
+                    f'<td>{escape(first_answers or "")}</td></tr>')
+    header = "".join(f"<th>{escape(run.label)}</th>" for run in runs)
+    durations = [(run.label, run.duration_s()) for run in runs]
+    body = (f"<h1>Sync conformance across versions</h1>"
+            f"<p>{len(behaviours)} behaviours, {len(runs)} runs; the verdict changed somewhere for {changed_rows}. "
+            f'Marked cells: <span style="background:#fff0b3">verdict changed</span> or '
+            f'<span style="background:#e8f0fe">same verdict, answers changed</span>, each against the previous '
+            f"run of the same kind (build or double). Each cell links to its evidence.</p>"
+            f"<h2>Runs</h2>{_runs_table(runs)}"
+            f'<h2>Behaviours</h2><table class="matrix"><thead><tr><th>behaviour</th>{header}'
+            f"<th>verdict first changed in</th><th>answers first changed in</th></tr></thead>"
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            f"<h2>Run time per run</h2>"
+            + plots.bar_chart([(label, seconds) for label, seconds in durations if seconds is not None],
+                              "seconds per conformance run"))
+    return _page("Sync conformance across versions", body)
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"{STYLE}{INDEX_STYLE}</head><body>{body}</body></html>")
+
+
+# -- command line ---------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv[:1] == ["diff"]:
+            return _diff_command(argv[1:])
+        return _index_command(argv)
+    except FoldError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+
+
+def _index_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m conformance.fold",
+                                     description="Fold reports/sync-*.json into reports/index.html "
+                                                 "(or: python -m conformance.fold diff OLD.json NEW.json)")
+    parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    parser.add_argument("--output", type=Path, help="default: REPORTS_DIR/index.html")
+    args = parser.parse_args(argv)
+    runs = load_runs(args.reports_dir)
+    output = args.output or args.reports_dir / "index.html"
+    try:
+        output.write_text(index_html(runs))
+    except OSError as error:
+        raise FoldError(f"{output}: cannot write it ({error.strerror}); pass --output FILE") from None
+    print(f"{len(runs)} runs folded into {output}: {', '.join(run.label for run in runs)}")
+    for is_double in (False, True):
+        same_kind = [run for run in runs if run.is_double == is_double]
+        for older, newer in zip(same_kind, same_kind[1:]):
+            found = diff(older, newer)
+            print(f"  {older.label} -> {newer.label}: {len(found.changed)} verdicts changed, "
+                  f"{len(found.reshaped)} answers changed, {len(found.added)} added, {len(found.removed)} removed")
+    return 0
+
+
+def _diff_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m conformance.fold diff",
+                                     description="What changed between two runs (text; --html for a page)")
+    parser.add_argument("old", type=Path)
+    parser.add_argument("new", type=Path)
+    parser.add_argument("--html", type=Path, metavar="FILE", help="also write the diff as an HTML page")
+    parser.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
+    args = parser.parse_args(argv)
+    found = diff(load_run(args.old), load_run(args.new))
+    print(diff_text(found))
+    if args.html:
+        try:
+            args.html.write_text(diff_html(found))
+        except OSError as error:
+            raise FoldError(f"{args.html}: cannot write it ({error.strerror})") from None
+    return 1 if args.exit_code and not found.empty else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Expectations by version range (strict xfail, stale, regression), baselines, fingerprints, and the fold
+of reports across versions with its diff."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conformance import fold
+from conformance.catalogue import CATALOGUE_PATH, Behaviour
+from conformance.expectations import (AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, UNDECIDED,
+                                      Expectation, from_catalogue, judge, version_key)
+from conformance.fingerprint import describe_changes, shape
+from conformance.outcome import Evidence
+from fixtures.client import Exchange
+from tests.conftest import FAST, ROOT, run_conformance
+
+
+def behaviour_with(*expect) -> Behaviour:
+    return Behaviour("b", "statement", "source", "api-contract", ("conformance/test_b.py",), expect=tuple(expect))
+
+
+# -- expectations ---------------------------------------------------------------------------------------
+def test_versions_order_by_number_not_by_text():
+    assert sorted(["1.4.111", "1.10.0", "1.4.82", "1.3.106", "2.0.93"], key=version_key) == \
+        ["1.3.106", "1.4.82", "1.4.111", "1.10.0", "2.0.93"]
+
+
+def test_an_expectation_covers_its_range_inclusively_and_nothing_else():
+    behaviour = behaviour_with({"since": "1.3.0", "until": "1.4.82", "platform": "linux-x64", "verdict": "contradicted"})
+    assert from_catalogue(behaviour, "1.3.0", "linux-x64").verdict == "contradicted"
+    assert from_catalogue(behaviour, "1.4.82", "linux-x64").verdict == "contradicted"
+    assert from_catalogue(behaviour, "1.4.111", "linux-x64").verdict == "confirmed"  # outside: must pass
+    assert from_catalogue(behaviour, "1.2.99", "linux-x64").verdict == "confirmed"
+    assert from_catalogue(behaviour, "1.4.0", "win32-x86").verdict == "confirmed"
+    assert from_catalogue(behaviour, "1.4.0", "linux").verdict == "contradicted"  # architecture unknown
+
+
+def test_an_open_range_runs_on():
+    behaviour = behaviour_with({"since": "1.4.0", "verdict": "contradicted"})
+    assert from_catalogue(behaviour, "2.7.3", None).verdict == "contradicted"
+    assert from_catalogue(behaviour, "1.3.106", None).verdict == "confirmed"
+
+
+@pytest.mark.parametrize("verdict, expected, judgement", [
+    ("confirmed", "confirmed", AS_EXPECTED), ("contradicted", "contradicted", EXPECTED_DEPARTURE),
+    ("contradicted", "confirmed", REGRESSION), ("confirmed", "contradicted", STALE),
+    ("inconclusive", "contradicted", UNDECIDED), ("inconclusive", "confirmed", UNDECIDED)])
+def test_judgements(verdict, expected, judgement):
+    assert judge(verdict, Expectation(expected, "test")) == judgement
+
+
+def edited_catalogue(tmp_path: Path, behaviour: str, old: str, new: str) -> Path:
+    """The catalogue with one behaviour's 1.4.111 expectation changed from `old` to `new`."""
+    text = CATALOGUE_PATH.read_text()
+    start = text.index(f'id = "{behaviour}"')
+    end = text.find("[[behaviour]]", start)
+    block = text[start:end]
+    edited = block.replace(f'until = "1.4.111"\nplatform = "linux-x64"\nverdict = "{old}"',
+                           f'until = "1.4.111"\nplatform = "linux-x64"\nverdict = "{new}"')
+    assert edited != block, f"{behaviour} has no 1.4.111 expectation of {old}"
+    path = tmp_path / "catalogue.toml"
+    path.write_text(text[:start] + edited + text[end:])
+    return path
+
+
+def test_the_double_as_observed_meets_the_catalogue_expectations(tmp_path):
+    run = run_conformance(tmp_path, *FAST, checks=("conformance/test_add_folder_missing_dir_refused.py",
+                                                    "conformance/test_get_folder_peers_empty.py"))
+    assert run.process.returncode == 0, run.output[-3000:]
+    judgements = {item["behaviour"]: item["judgement"] for item in run.document()["results"]}
+    assert judgements == {"add-folder-missing-dir-refused": EXPECTED_DEPARTURE, "get-folder-peers-empty": AS_EXPECTED}
+    assert "1 xfailed" in run.output
+
+
+def test_an_edited_expectation_of_a_departure_turns_the_run_red(tmp_path):
+    catalogue = edited_catalogue(tmp_path, "add-folder-missing-dir-refused", "contradicted", "confirmed")
+    run = run_conformance(tmp_path, "--catalogue", str(catalogue),
+                          checks=("conformance/test_add_folder_missing_dir_refused.py",))
+    assert run.process.returncode == 1
+    assert ("REGRESSION: add-folder-missing-dir-refused on 1.4.111: expected confirmed (catalogue "
+            "1.4.111..1.4.111 linux-x64), the build contradicts it") in run.output
+
+
+def test_an_expectation_the_build_no_longer_meets_is_stale_and_fails(tmp_path):
+    catalogue = edited_catalogue(tmp_path, "get-folder-peers-empty", "confirmed", "contradicted")
+    run = run_conformance(tmp_path, "--catalogue", str(catalogue), checks=("conformance/test_get_folder_peers_empty.py",))
+    assert run.process.returncode == 1
+    assert "STALE: stale expectation: get-folder-peers-empty on 1.4.111: expected contradicted" in run.output
+    assert "the build now confirms it" in run.output
+    assert run.document()["results"][0]["judgement"] == STALE
+
+
+def test_a_baseline_fails_only_what_changed_since(tmp_path):
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"format": "sync-conformance-report/1", "run_info": {"version": "1.4.111"},
+                                    "results": [{"behaviour": "get-folder-peers-empty", "verdict": "confirmed"},
+                                                {"behaviour": "paths-slashes-escaped", "verdict": "contradicted"}]}))
+    checks = ("conformance/test_get_folder_peers_empty.py", "conformance/test_paths_slashes_escaped.py")
+    (tmp_path / "same").mkdir()
+    (tmp_path / "changed").mkdir()
+    unchanged = run_conformance(tmp_path / "same", "--baseline", str(baseline), checks=checks)
+    assert unchanged.process.returncode == 0, unchanged.output[-3000:]
+    changed = run_conformance(tmp_path / "changed", "--baseline", str(baseline), "--double-switches",
+                              "observed,get-folder-peers-empty=off", checks=checks)
+    assert changed.process.returncode == 1
+    assert "REGRESSION: get-folder-peers-empty on 1.4.111: expected confirmed (baseline baseline.json" in changed.output
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "not JSON"), ('{"format": "something else"}', "not a conformance report")])
+def test_a_bad_baseline_is_named_with_the_fix(tmp_path, content, message):
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(content)
+    run = run_conformance(tmp_path, "--baseline", str(baseline), checks=("conformance/test_get_folder_peers_empty.py",))
+    assert run.process.returncode == 4
+    assert f"ERROR: --baseline {baseline}: {message}" in run.output and "Traceback" not in run.output
+
+
+def test_a_broken_catalogue_is_named_with_the_fix(tmp_path):
+    broken = tmp_path / "catalogue.toml"
+    broken.write_text('[[behaviour]]\nid = "x"\n')
+    run = run_conformance(tmp_path, "--catalogue", str(broken), checks=("conformance/test_get_folder_peers_empty.py",))
+    assert run.process.returncode == 4
+    assert f"ERROR: --catalogue: {broken}: behaviour entry 1 (x) lacks statement" in run.output
+
+
+# -- fingerprints ---------------------------------------------------------------------------------------
+def test_shape_keeps_keys_and_types_and_drops_values():
+    assert shape({"b": [1, 2], "a": "x", "c": {"d": None}}) == "{a:str,b:[int],c:{d:null}}"
+    assert shape([{"x": 1}, {"x": 2}, {"y": True}]) == "[{x:int}|{y:bool}]"
+
+
+def test_answers_to_generated_examples_stay_out_of_the_digest():
+    evidence = Evidence()
+    answer = Exchange("/api", {"method": "get_version"}, started=0.0, elapsed_ms=1.0, status=200,
+                      text='{"version": "1"}', json={"version": "1"})
+    evidence.record(answer)
+    digest = evidence.to_dict()["fingerprint"]["digest"]
+
+    @given(st.just(0))
+    def generated(_):
+        evidence.record(Exchange("/api", {"method": "get_os"}, started=0.0, elapsed_ms=1.0, status=200, text="{}",
+                                 json={}))
+
+    generated()
+    fingerprint = evidence.to_dict()["fingerprint"]
+    assert fingerprint["digest"] == digest and fingerprint["generated_signatures"] == ["get_os: HTTP 200 {}"]
+
+
+# -- the fold -------------------------------------------------------------------------------------------
+def write_report(directory: Path, version: str, verdicts: dict, *, double=False, digests=None, minutes=1) -> Path:
+    stem = f"sync-{version}" + ("-double" if double else "")
+    results = [{"behaviour": behaviour, "statement": f"{behaviour} statement", "verdict": verdict,
+                "reason": f"{behaviour} was {verdict}", "judgement": "as expected",
+                "evidence": [{"check": f"conformance/test_{behaviour}.py::test",
+                              "evidence": {"fingerprint": {"digest": (digests or {}).get(behaviour, "d0"),
+                                                           "signatures": [f"sig {(digests or {}).get(behaviour, 'd0')}"]}}}]}
+               for behaviour, verdict in verdicts.items()]
+    info = {"version": version, "api_version": version, "target_kind": "reference-double" if double else "launched",
+            "started": "2026-11-27T01:00:00Z", "finished": f"2026-11-27T01:{minutes:02d}:00Z"}
+    path = directory / f"{stem}.json"
+    path.write_text(json.dumps({"format": "sync-conformance-report/1", "run_info": info, "results": results}))
+    (directory / f"{stem}.html").write_text("<html></html>")
+    return path
+
+
+def test_the_index_orders_versions_numerically_and_marks_changes(tmp_path):
+    write_report(tmp_path, "1.4.111", {"a": "confirmed", "b": "confirmed", "c": "confirmed"})
+    write_report(tmp_path, "1.4.82", {"a": "contradicted", "b": "confirmed", "c": "confirmed"}, digests={"c": "d1"})
+    write_report(tmp_path, "1.3.106", {"a": "contradicted", "b": "confirmed", "c": "confirmed"})
+    write_report(tmp_path, "1.4.111", {"a": "confirmed", "b": "confirmed", "c": "confirmed"}, double=True)
+    assert fold.main(["--reports-dir", str(tmp_path)]) == 0
+    page = (tmp_path / "index.html").read_text()
+    header = page[page.index("<h2>Behaviours</h2>"):]
+    assert header.index(">1.3.106<") < header.index(">1.4.82<") < header.index(">1.4.111<") < header.index(">1.4.111 (double)<")
+    row_a = header[header.index("<th title=\"a statement\">"):].split("</tr>")[0]
+    assert 'class="v-confirmed changed"' in row_a and row_a.endswith('<td class="first-changed">1.4.111</td><td></td>')
+    assert 'href="sync-1.4.111.html#behaviour-a"' in row_a
+    row_c = header[header.index("<th title=\"c statement\">"):].split("</tr>")[0]
+    assert row_c.count('class="v-confirmed reshaped"') == 2  # answers changed at 1.4.82, and back at 1.4.111
+    assert "<svg" in page
+
+
+def test_the_diff_lists_changed_reshaped_added_and_removed(tmp_path):
+    old = write_report(tmp_path, "1.3.106", {"a": "contradicted", "b": "confirmed", "gone": "confirmed"})
+    new = write_report(tmp_path, "1.4.111", {"a": "confirmed", "b": "confirmed", "new": "confirmed"}, digests={"b": "d9"})
+    html = tmp_path / "diff.html"
+    done = subprocess.run([sys.executable, "-m", "conformance.fold", "diff", str(old), str(new), "--html", str(html),
+                           "--exit-code"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "verdict changed (1):\n  a: contradicted -> confirmed" in done.stdout
+    assert "same verdict, answers changed (1):\n  b:\n    - sig d0\n    + sig d9" in done.stdout
+    assert "added (1): new" in done.stdout and "removed (1): gone" in done.stdout
+    assert "a: contradicted -&gt; confirmed" in html.read_text()
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda d: None, "no sync-*.json reports in"),
+    (lambda d: (d / "sync-1.0.json").write_text("{broken"), "sync-1.0.json: not JSON"),
+    (lambda d: (d / "sync-1.0.json").write_text("[]"), "sync-1.0.json: not a sync-conformance-report/1 report")])
+def test_fold_errors_name_the_file_and_the_fix(tmp_path, setup, message):
+    setup(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "conformance.fold", "--reports-dir", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_index_of_hundreds_of_behaviours_and_a_dozen_versions_is_one_plain_table(tmp_path):
+    behaviours = [f"behaviour-{number:03d}" for number in range(400)]
+    for minor in range(12):
+        write_report(tmp_path, f"1.{minor}.0", {name: "confirmed" if (number + minor) % 7 else "contradicted"
+                                                for number, name in enumerate(behaviours)})
+    assert fold.main(["--reports-dir", str(tmp_path)]) == 0
+    page = (tmp_path / "index.html").read_text()
+    assert page.count("<tr>") >= 400 and "<script" not in page
+
+
+def test_a_changed_object_shape_is_told_as_keys_added_gone_and_retyped():
+    gone = {"get_prefs: HTTP 200 {a:int,b:str,c:{d:int}}", "get_os: HTTP 200 {os:str}"}
+    new = {"get_prefs: HTTP 200 {a:str,c:{d:int},e:int}", "get_os: HTTP 200 error 1 {error:int}"}
+    assert describe_changes(gone, new) == [
+        "- get_os: HTTP 200 {os:str}", "+ get_os: HTTP 200 error 1 {error:int}",
+        "~ get_prefs: HTTP 200: keys added: e; keys gone: b; type changed: a int->str"]
