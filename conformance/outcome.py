@@ -66,6 +66,18 @@ class Evidence:
         if len(self.exchanges) < KEEP_EXCHANGES or not exchange.answered or exchange.status != 200:
             self.exchanges.append(exchange.to_dict())
 
+    def absorb(self, other: Evidence) -> None:
+        """Take over what another Evidence collected (a scenario that ran in a thread of its own)."""
+        self.reason = other.reason or self.reason
+        self.facts.update(other.facts)
+        self.exchanges += other.exchanges
+        self.exchanges_total += other.exchanges_total
+        self.crashes += other.crashes
+        self.reproducers += other.reproducers
+        self.series.update(other.series)
+        self.signatures |= other.signatures
+        self.generated_signatures |= other.generated_signatures
+
     def because(self, reason: str) -> None:
         """The readable reason for a confirmation (Autobahn style: say what was seen)."""
         self.reason = reason

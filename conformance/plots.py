@@ -49,7 +49,8 @@ def bar_chart(bars: list[tuple[str, float]], value_label: str, width: int = 640)
     """Horizontal bars, one per (label, value), e.g. run time per version."""
     if not bars:
         return "<p><em>no values</em></p>"
-    row, left, right = 22, 170, 70
+    row, right = 22, 70
+    left = min(max(len(label) for label, _ in bars) * 6 + 12, width // 2)
     height = row * len(bars) + 24
     top_value = max(max(value for _, value in bars), 1e-9)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '

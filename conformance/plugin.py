@@ -84,6 +84,8 @@ def _choice(config: pytest.Config) -> TargetChoice:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "behaviour(id): the catalogue behaviour a check decides")
     config.addinivalue_line("markers", "destructive: may crash the instance or add hundreds of folders")
+    config.addinivalue_line("markers", "peers: starts more instances and shares folders between them "
+                                       "(deselect with -m 'not peers')")
     if not is_conformance_run(config) or config.option.help or config.option.collectonly:
         return
     _check_budgets(config.option)
@@ -175,6 +177,12 @@ def _check_budgets(option) -> None:
         problems.append(f"--many-folders {option.many_folders}: give at least 1")
     if option.cpu_window <= 0:
         problems.append(f"--cpu-window {option.cpu_window:g}: give a positive number of seconds")
+    if option.peer_deadline <= 0:
+        problems.append(f"--peer-deadline {option.peer_deadline:g}: give a positive number of seconds")
+    if option.peer_watch <= 0:
+        problems.append(f"--peer-watch {option.peer_watch:g}: give a positive number of seconds")
+    if option.peer_file_mb <= 0:
+        problems.append(f"--peer-file-mb {option.peer_file_mb:g}: give a positive size")
     if not 0 <= option.cpu_idle < option.cpu_busy:
         problems.append(f"--cpu-idle {option.cpu_idle:g} / --cpu-busy {option.cpu_busy:g}: "
                         f"need 0 <= idle < busy (percent of one core)")
@@ -200,7 +208,8 @@ def _use_example_database(version: str) -> None:
 def _safe_options(config: pytest.Config) -> dict:
     names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
              "double_profile", "double_switches", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
-             "examples", "ready_timeout", "expectations", "baseline", "catalogue")
+             "examples", "ready_timeout", "expectations", "baseline", "catalogue", "peer_deadline", "peer_watch",
+             "peer_file_mb")
     return {name: getattr(config.option, name) for name in names}
 
 

@@ -110,6 +110,29 @@ def _cell(value, limit: int = 300) -> str:
     return escape(text if len(text) <= limit else text[:limit - 3] + "...")
 
 
+def _fact_html(value) -> str:
+    """A list of records (directory listings, say) as a table; anything else as text."""
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        columns = list(dict.fromkeys(key for row in value for key in row))
+        head = "".join(f"<th>{escape(str(column))}</th>" for column in columns)
+        body = "".join("<tr>" + "".join(f"<td>{_cell(row.get(column, ''), 120)}</td>" for column in columns) + "</tr>"
+                       for row in value[:200])
+        return f'<table class="evidence"><tr>{head}</tr>{body}</table>'
+    return _cell(value, 600)
+
+
+def peer_latencies(results: list[dict]) -> list[tuple[str, float]]:
+    """(scenario: what, seconds) for every 'seconds until ...' the peer scenarios measured."""
+    bars = []
+    for item in results:
+        for check in item["evidence"]:
+            for name, value in check["evidence"]["facts"].items():
+                if name.startswith("seconds until") and isinstance(value, (int, float)):
+                    bars.append((f"{item['behaviour'].removeprefix('peers-')}: {name.removeprefix('seconds until ')}"[:90],
+                                 float(value)))
+    return bars
+
+
 def evidence_html(result: dict) -> str:
     """One check's verdict, reason and evidence as HTML (used in the behaviour table and the test rows)."""
     evidence = result["evidence"]
@@ -118,7 +141,7 @@ def evidence_html(result: dict) -> str:
     if result.get("harness_error"):
         parts.append(f'<p><b>harness error:</b> {escape(result["harness_error"])}</p>')
     if evidence["facts"]:
-        rows = "".join(f"<tr><th>{escape(name)}</th><td>{_cell(value, 600)}</td></tr>"
+        rows = "".join(f"<tr><th>{escape(name)}</th><td>{_fact_html(value)}</td></tr>"
                        for name, value in evidence["facts"].items())
         parts.append(f'<table class="evidence">{rows}</table>')
     for reproducer in evidence["reproducers"]:
@@ -173,6 +196,10 @@ def summary_html(run) -> list[str]:
                     f'checks)</summary>{details}</details></td></tr>')
     parts.append('<h2>Behaviours</h2><table class="behaviours"><tr><th>behaviour</th><th>verdict</th>'
                  '<th>against expectations</th><th>reason and evidence</th></tr>' + "".join(rows) + "</table>")
+    latencies = peer_latencies(behaviour_results(run))
+    if latencies:
+        parts.append("<h2>Peer scenarios: how long each step took</h2>" +
+                     plots.bar_chart(latencies, "seconds", width=900))
     return [run.redactor.text(part) for part in parts]
 
 

@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Small budgets: the point here is that every check can decide both ways, not to measure a build.
-FAST = ["--examples", "25", "--many-folders", "60", "--cpu-window", "1.5"]
+FAST = ["--examples", "25", "--many-folders", "60", "--cpu-window", "1.5", "--peer-deadline", "8", "--peer-watch", "2",
+        "--peer-file-mb", "1.5"]
 SYNC_ENV = ("SYNC_BINARY", "SYNC_API_KEY", "SYNC_URL", "SYNC_USER", "SYNC_PASSWORD")
 
 

@@ -86,6 +86,8 @@ def test_attached_instance_keeps_what_the_suite_did_not_add(tmp_path, crashing_d
     assert verdicts["invalid-secret-crash"] == "inconclusive"  # destructive: skipped without permission
     reasons = {item["behaviour"]: item["reason"] for item in run.document()["results"]}
     assert "--allow-destructive" in reasons["invalid-secret-crash"]
+    assert verdicts["peers-read-only-receives-identical"] == "inconclusive"
+    assert "attached instance" in reasons["peers-read-only-receives-identical"]
     assert crashing_double.alive()
     assert [entry["dir"] for entry in client.call("get_folders").json] == [theirs]
     assert crashing_double.password not in run.html() and crashing_double.password not in run.output
@@ -120,3 +122,9 @@ def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_nam
     assert processes == []
     if signal_name == "SIGTERM":  # teardown ran; after SIGKILL only the kernel acts
         assert dirs == []
+
+
+def test_peer_scenarios_are_a_marker_users_can_leave_out(tmp_path):
+    run = run_conformance(tmp_path, "-m", "not peers", *FAST, checks=(
+        "conformance/test_peers_known_hosts_without_lan.py", "conformance/test_get_folder_peers_empty.py"))
+    assert run.verdicts() == {"get-folder-peers-empty": "confirmed"}, run.output[-3000:]

@@ -1,0 +1,219 @@
+"""What the peer scenarios share: folders shared among the instances of a PeerGroup, polling with a
+deadline, and views of what lies on each instance's disk.
+
+Waiting is always polling against a deadline (`--peer-deadline`). A positive property whose deadline
+passes with nothing seen is inconclusive; it is contradicted only when something else made at the same
+time did arrive (a sentinel file, a control folder): the link was alive and the change still did not
+come. A negative property ("does not spread") is watched for `--peer-watch` seconds, or as long again as
+a later change took to arrive where it must, whichever is longer.
+
+Sync finds the peers of a new share on a timer (about 30 s on 1.4.111), so the scenarios run at the same
+time, each on shares of its own, in threads started by the first peer check; each check then reports its
+own scenario's outcome and evidence. The whole set takes about as long as the slowest scenario.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from conformance.outcome import Evidence, inconclusive
+from fixtures.client import SyncClient
+from fixtures.peers import PeerGroup
+
+POLL_S = 0.5
+OWN_FILE_PREFIXES = (".sync", ".Sync")  # Sync's bookkeeping in a shared folder (1.4: .sync/, 1.3: .SyncID)
+
+
+def is_own_file(name: str) -> bool:
+    return name.startswith(OWN_FILE_PREFIXES) or name.endswith(".!sync")
+
+
+def tree(directory: str) -> dict[str, bytes]:
+    """Relative path -> content of every user file below `directory` (no Sync bookkeeping, no partials)."""
+    files = {}
+    for root, dirs, names in os.walk(directory):
+        dirs[:] = [name for name in dirs if not is_own_file(name)]
+        for name in names:
+            if not is_own_file(name):
+                path = os.path.join(root, name)
+                try:
+                    with open(path, "rb") as handle:
+                        files[os.path.relpath(path, directory)] = handle.read()
+                except OSError:
+                    pass  # replaced while we read: the next poll sees it
+    return files
+
+
+def listing(files: dict[str, bytes], head: int = 16) -> list[dict]:
+    """Evidence rows: name, size, first bytes in hex."""
+    return [{"name": name, "size": len(data), "head": data[:head].hex()} for name, data in sorted(files.items())]
+
+
+def write(directory: str, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = os.path.join(directory, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+
+@dataclass
+class Share:
+    """One folder shared by several instances: `members[i]` is (client, secret, directory)."""
+    members: list[tuple[SyncClient, str, str]] = field(default_factory=list)
+
+    def dir(self, index: int) -> str:
+        return self.members[index][2]
+
+    def peers_seen(self) -> list[int]:
+        """How many peers get_folder_peers lists on each member now."""
+        counts = []
+        for client, secret, _ in self.members:
+            answer = client.call("get_folder_peers", secret=secret).json
+            counts.append(len(answer) if isinstance(answer, list) else -1)
+        return counts
+
+    def remove(self) -> None:
+        for client, secret, _ in self.members:
+            client.call("remove_folder", secret=secret, timeout=5.0)
+
+
+class PeerScenario:
+    """A scenario's clients (one per instance, its own), shares, clock and evidence; removes its shares
+    at the end."""
+
+    def __init__(self, group: PeerGroup, options):
+        self.group = group
+        self.options = options
+        self.evidence = Evidence()
+        self.deadline_s = options.peer_deadline
+        self.clients = [SyncClient(instance.base_url, (instance.login, instance.password))
+                        for instance in group.instances]
+        for client in self.clients:
+            client.observers.append(self.evidence.record)
+        self.started = time.monotonic()
+        self.shares: list[Share] = []
+        self.peer_counts: list[tuple[float, float]] = []
+
+    def listening_port(self, index: int) -> int | None:
+        prefs = self.clients[index].call("get_prefs").json
+        port = prefs.get("listening_port") if isinstance(prefs, dict) else None
+        return int(port) if str(port).isdigit() else None
+
+    def share(self, secrets_by_member: list[str | None], *, known_hosts: bool = True, search_lan: bool = True,
+              before_adding: dict[int, dict[str, bytes]] | None = None) -> Share:
+        """Add one folder per instance (`secrets_by_member[i]` for instance i; None: not a member), each
+        listing every member's listening port as a known host unless `known_hosts` is off."""
+        share = Share()
+        ports = []
+        for index, secret in enumerate(secrets_by_member):
+            if secret is None:
+                continue
+            client = self.clients[index]
+            directory = self.group.instances[index].scratch_dir(f"peer{index}-")
+            write(directory, (before_adding or {}).get(index, {}))
+            answer = client.call("add_folder", dir=directory, secret=secret, force=1)
+            if answer.error_code() != 0:
+                inconclusive(f"instance {index} did not add the shared folder: {answer.summary()}")
+            share.members.append((client, secret, directory))
+            ports.append(self.listening_port(index))
+        self.shares.append(share)
+        for (client, secret, _), own in zip(share.members, ports):
+            client.call("set_folder_prefs", secret=secret, search_lan=int(search_lan), use_hosts=int(known_hosts))
+            if known_hosts:
+                client.call("set_folder_hosts", secret=secret,
+                            hosts=",".join(f"127.0.0.1:{port}" for port in ports if port and port != own))
+        return share
+
+    def elapsed(self) -> float:
+        return round(time.monotonic() - self.started, 1)
+
+    def wait_for(self, what: str, condition, deadline_s: float | None = None) -> float | None:
+        """Poll `condition()` until true; seconds it took, or None when the deadline passed. Peer lists
+        are sampled on the way (the evidence's 'peers over time' plot)."""
+        started = time.monotonic()
+        limit = started + (self.deadline_s if deadline_s is None else deadline_s)
+        while True:
+            if self.shares:
+                self.peer_counts.append((self.elapsed(), float(min(self.shares[-1].peers_seen()))))
+            if condition():
+                took = round(time.monotonic() - started, 1)
+                self.evidence.note(f"seconds until {what}", took)
+                return took
+            if time.monotonic() > limit:
+                self.evidence.note(f"seconds until {what}", f"not within {limit - started:.0f} s")
+                return None
+            time.sleep(POLL_S)
+
+    def watch_window(self, later_change_took: float) -> float:
+        return max(self.options.peer_watch, later_change_took)
+
+    def hold_for(self, seconds: float, holds) -> bool:
+        """Watch `holds()` for `seconds`; False as soon as it fails."""
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            if not holds():
+                return False
+            time.sleep(POLL_S)
+        return holds()
+
+    def finish(self) -> None:
+        if self.peer_counts:
+            self.evidence.plot("peers listed by get_folder_peers (fewest among the members)", self.peer_counts,
+                               "seconds into the scenario", "peers")
+        for share in self.shares:
+            share.remove()
+
+
+def encryption_secrets(client: SyncClient) -> dict[str, str]:
+    """A new share's D, E and F secrets, as the API hands them out."""
+    generated = client.call("get_secrets", type="encryption").json or {}
+    if "read_write" not in generated:
+        inconclusive(f"get_secrets type=encryption gave no read_write secret: {generated}")
+    derived = client.call("get_secrets", secret=generated["read_write"]).json or {}
+    if not {"read_only", "encryption"} <= set(derived):
+        inconclusive(f"get_secrets on the D secret gave no read_only and encryption secrets: {sorted(derived)}")
+    return {"read_write": generated["read_write"], **derived}
+
+
+def plain_secrets(client: SyncClient) -> dict[str, str]:
+    generated = client.call("get_secrets").json or {}
+    if not {"read_write", "read_only"} <= set(generated):
+        inconclusive(f"get_secrets gave no read_write and read_only secrets: {sorted(generated)}")
+    return generated
+
+
+Scenario = Callable[[PeerScenario], None]
+
+
+class ConcurrentScenarios:
+    """Runs the selected peer scenarios at once, each in a thread of its own; `outcome(scenario)` waits
+    for one and gives its evidence and the exception that ended it (None when it returned)."""
+
+    def __init__(self, group: PeerGroup, options, scenarios: list[Scenario]):
+        self.outcomes: dict[Scenario, tuple[Evidence, BaseException | None]] = {}
+        self.threads = {scenario: threading.Thread(target=self._run, args=(scenario, group, options), daemon=True)
+                        for scenario in scenarios}
+        for thread in self.threads.values():
+            thread.start()
+
+    def _run(self, scenario: Scenario, group: PeerGroup, options) -> None:
+        run = PeerScenario(group, options)
+        error = None
+        try:
+            scenario(run)
+        except BaseException as raised:  # an assertion (contradicted), inconclusive(), or a harness error
+            error = raised
+        finally:
+            try:
+                run.finish()
+            except Exception:
+                pass  # an instance gone at teardown: its folders go with it
+        self.outcomes[scenario] = (run.evidence, error)
+
+    def outcome(self, scenario: Scenario) -> tuple[Evidence, BaseException | None]:
+        self.threads[scenario].join()
+        return self.outcomes[scenario]

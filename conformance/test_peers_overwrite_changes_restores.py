@@ -1,0 +1,56 @@
+"""behaviour: peers-overwrite-changes-restores
+
+DESCRIPTION: instance 0 shares a folder read-write with instance 1 (read-only). Once `x.txt` is on both,
+instance 1 changes it with its folder's `overwrite_changes` off; instance 0 writes a sentinel, and once that
+has arrived the read-only peer is watched (--peer-watch, or as long again). Then `overwrite_changes` is
+switched on through set_folder_prefs and the read-only copy is polled (--peer-deadline); at the deadline
+a second sentinel decides between contradicted (it arrived) and inconclusive.
+EXPECTATION: with overwrite_changes off the read-only peer keeps its change; switched on, Sync puts the
+read-write peer's version back.
+"""
+import pytest
+
+from conformance.outcome import inconclusive
+from conformance.peers import plain_secrets, tree, write
+
+pytestmark = [pytest.mark.behaviour("peers-overwrite-changes-restores"), pytest.mark.peers]
+
+ORIGINAL, LOCAL = b"as the read-write peer wrote it\n", b"changed on the read-only peer\n"
+
+
+def scenario(run):
+    secrets = plain_secrets(run.clients[0])
+    share = run.share([secrets["read_write"], secrets["read_only"]], before_adding={0: {"x.txt": ORIGINAL}})
+    reader, read_only_secret, _ = share.members[1]
+
+    def on_reader():
+        return tree(share.dir(1)).get("x.txt")
+
+    if run.wait_for("x.txt is on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
+        inconclusive("x.txt never reached the read-only peer")
+    reader.call("set_folder_prefs", secret=read_only_secret, overwrite_changes=0)
+    write(share.dir(1), {"x.txt": LOCAL})
+    write(share.dir(0), {"sentinel-1.txt": b"later\n"})
+    took = run.wait_for("the first sentinel is on the read-only peer",
+                        lambda: "sentinel-1.txt" in tree(share.dir(1)))
+    if took is None:
+        inconclusive("a later file from the read-write peer never arrived: the link is not alive")
+    kept = run.hold_for(run.watch_window(took), lambda: on_reader() == LOCAL)
+    run.evidence.note("x.txt on the read-only peer with overwrite_changes off", on_reader().decode(errors="replace"))
+    assert kept, f"with overwrite_changes off the local change was replaced: x.txt is {on_reader()!r}"
+
+    switched_at = run.elapsed()
+    prefs = reader.call("set_folder_prefs", secret=read_only_secret, overwrite_changes=1).json
+    run.evidence.note("set_folder_prefs overwrite_changes=1 answered", prefs)
+    write(share.dir(0), {"sentinel-2.txt": b"later still\n"})
+    if run.wait_for("the read-write version is back on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
+        if "sentinel-2.txt" not in tree(share.dir(1)):
+            inconclusive("after overwrite_changes=1 nothing from the read-write peer arrived within the deadline")
+        assert False, (f"overwrite_changes=1: a later file arrived, but after {run.deadline_s:g} s x.txt is still "
+                       f"as changed locally ({on_reader()!r})")
+    run.evidence.because(f"with overwrite_changes off the read-only copy kept its change; switched on, the "
+                         f"read-write version was back {run.elapsed() - switched_at:.1f} s later")
+
+
+def test_overwrite_changes_decides_whether_a_local_change_survives(peer_outcome):
+    peer_outcome(scenario)

@@ -1,0 +1,49 @@
+"""behaviour: peers-read-only-feeds-encrypted
+
+DESCRIPTION: instance 0 adds a folder with the D secret (files carrying a plaintext marker), instance 1
+with the E secret (read-only, encryption-capable). Once instance 1 holds everything, instance 0 removes the
+folder, so only the read-only peer has the data; then instance 2 adds the share with the F secret. Poll
+until the encrypted peer stores every file (--peer-deadline).
+EXPECTATION: a read-only peer serves an encrypted peer on its own, and sends it encrypted data: the
+encrypted peer ends with every file and no plaintext marker.
+"""
+import pytest
+
+from conformance.outcome import inconclusive
+from conformance.peers import encryption_secrets, listing, tree
+
+pytestmark = [pytest.mark.behaviour("peers-read-only-feeds-encrypted"), pytest.mark.peers]
+
+MARKER = b"PLAINTEXT-MARKER-51c0"
+ORIGINALS = {"a.txt": MARKER + b" first\n", "b/c.txt": MARKER + b" second\n" * 10}
+
+
+def scenario(run):
+    secrets = encryption_secrets(run.clients[0])
+    first = run.share([secrets["read_write"], secrets["read_only"]], before_adding={0: ORIGINALS})
+    if run.wait_for("the read-only peer holds every file",
+                    lambda: tree(first.dir(1)) == ORIGINALS) is None:
+        inconclusive("the read-only peer never received the files it was to pass on")
+    source, secret, _ = first.members[0]
+    source.call("remove_folder", secret=secret)
+    feeding = run.share([None, None, secrets["encryption"]])
+    hosts = f"127.0.0.1:{run.listening_port(1)}"
+    run.clients[2].call("set_folder_hosts", secret=secrets["encryption"], hosts=hosts)
+    run.clients[1].call("set_folder_hosts", secret=secrets["read_only"],
+                        hosts=f"127.0.0.1:{run.listening_port(2)}")
+    took = run.wait_for("the encrypted peer stores every file",
+                        lambda: len(tree(feeding.dir(0))) >= len(ORIGINALS))
+    stored = tree(feeding.dir(0))
+    run.evidence.note("on the read-only peer", listing(tree(first.dir(1))))
+    run.evidence.note("stored by the encrypted peer", listing(stored))
+    if took is None:
+        inconclusive(f"with only the read-only peer holding the data, the encrypted peer stored {len(stored)} of "
+                     f"{len(ORIGINALS)} files within the deadline")
+    readable = [name for name, data in stored.items() if MARKER in data]
+    assert not readable, f"the read-only peer sent plaintext to the encrypted peer: {readable}"
+    run.evidence.because(f"with the read-write peer gone, the read-only peer alone gave the encrypted peer all "
+                         f"{len(stored)} files, encrypted, in {took} s")
+
+
+def test_read_only_peer_alone_feeds_the_encrypted_peer(peer_outcome):
+    peer_outcome(scenario)

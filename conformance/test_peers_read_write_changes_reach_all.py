@@ -1,0 +1,49 @@
+"""behaviour: peers-read-write-changes-reach-all
+
+DESCRIPTION: instances 0 and 2 share a folder read-write, instance 1 read-only. Once `x.txt` from
+instance 0 is everywhere, instance 2 (the other read-write peer) changes it and then writes a sentinel.
+Poll until the change is on instances 0 and 1 (--peer-deadline); when the deadline passes, the
+sentinel decides: arrived (the link is alive) makes it a contradiction, missing makes it inconclusive.
+EXPECTATION: a read-write peer's change reaches every other peer, read-write and read-only; the time from
+the change to its arrival on each peer is recorded.
+"""
+import time
+
+import pytest
+
+from conformance.outcome import inconclusive
+from conformance.peers import listing, plain_secrets, tree, write
+
+pytestmark = [pytest.mark.behaviour("peers-read-write-changes-reach-all"), pytest.mark.peers]
+
+ORIGINAL, CHANGED = b"first version\n", b"second version, written on the other read-write peer\n"
+
+
+def scenario(run):
+    secrets = plain_secrets(run.clients[0])
+    share = run.share([secrets["read_write"], secrets["read_only"], secrets["read_write"]],
+                      before_adding={0: {"x.txt": ORIGINAL}})
+    if run.wait_for("x.txt is on every peer",
+                    lambda: all(tree(share.dir(i)).get("x.txt") == ORIGINAL for i in (1, 2))) is None:
+        inconclusive("the first version of x.txt did not reach every peer")
+    write(share.dir(2), {"x.txt": CHANGED})
+    changed_at = time.monotonic()
+    write(share.dir(2), {"sentinel.txt": b"written after the change\n"})
+    latencies = {}
+    for index, role in ((0, "read-write"), (1, "read-only")):
+        if run.wait_for(f"the change is on the {role} peer",
+                        lambda: tree(share.dir(index)).get("x.txt") == CHANGED) is None:
+            seen = tree(share.dir(index))
+            if "sentinel.txt" not in seen:
+                inconclusive(f"nothing written by instance 2 reached the {role} peer within the deadline")
+            assert False, (f"a file written after the change reached the {role} peer, the change did not within "
+                           f"{run.deadline_s:g} s: x.txt there is still {seen.get('x.txt')!r}")
+        latencies[role] = round(time.monotonic() - changed_at, 1)
+    run.evidence.note("files on each peer", {index: listing(tree(share.dir(index))) for index in range(3)})
+    run.evidence.note("seconds from the change to its arrival", latencies)
+    run.evidence.because(f"the change reached the read-write peer in {latencies['read-write']} s and the read-only "
+                         f"peer in {latencies['read-only']} s")
+
+
+def test_read_write_changes_reach_every_peer(peer_outcome):
+    peer_outcome(scenario)
