@@ -51,8 +51,10 @@ def load(path: Path = CATALOGUE_PATH) -> dict[str, Behaviour]:
         if behaviour.id in catalogue:
             raise ValueError(f"{path}: behaviour {behaviour.id} is listed twice")
         for expectation in behaviour.expect:
-            if expectation.get("verdict") not in EXPECTED_VERDICTS:
-                raise ValueError(f"{path}: behaviour {behaviour.id}: expected verdict "
-                                 f"{expectation.get('verdict')!r} is not one of {EXPECTED_VERDICTS}")
+            verdict = expectation.get("verdict")
+            verdicts = verdict if isinstance(verdict, list) else [verdict]
+            if not verdicts or any(item not in EXPECTED_VERDICTS for item in verdicts):
+                raise ValueError(f"{path}: behaviour {behaviour.id}: expected verdict {verdict!r} is not one of "
+                                 f"{EXPECTED_VERDICTS} or a list of them")
         catalogue[behaviour.id] = behaviour
     return catalogue

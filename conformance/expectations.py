@@ -3,7 +3,8 @@
 Expectations come from one of three places (`--expectations`):
 
 - `catalogue` (default): each behaviour's `[[behaviour.expect]]` entries, version ranges (`since`,
-  `until`, both inclusive and optional) on a platform. Outside every range a behaviour is expected to be
+  `until`, both inclusive and optional) on a platform, each with a verdict, or a list of both verdicts
+  where a build was seen to go either way (then neither fails the run). Outside every range a behaviour is expected to be
   confirmed: the catalogue states how Sync should behave, the ranges record where builds depart.
 - a baseline: the verdicts of an earlier run's JSON report (`--baseline FILE`), so CI fails only on
   what changed since.
@@ -40,9 +41,13 @@ def version_key(version: str | None) -> tuple:
 
 @dataclass(frozen=True)
 class Expectation:
-    verdict: str
+    verdicts: tuple[str, ...]  # one, or both where a build was seen to go either way
     source: str  # where it comes from, for messages: "catalogue 1.3.106..1.4.111 linux-x64", "baseline FILE"
     note: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        return " or ".join(self.verdicts)
 
 
 def _platform_matches(wanted: str | None, platform: str | None) -> bool:
@@ -62,8 +67,9 @@ def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation
         if not _platform_matches(entry.get("platform"), platform):
             continue
         where = f"{since or '...'}..{until or '...'}" + (f" {entry['platform']}" if entry.get("platform") else "")
-        return Expectation(entry["verdict"], f"catalogue {where}", entry.get("note"))
-    return Expectation(CONFIRMED, "catalogue statement (no recorded departure for this version)")
+        verdicts = entry["verdict"] if isinstance(entry["verdict"], list) else [entry["verdict"]]
+        return Expectation(tuple(verdicts), f"catalogue {where}", entry.get("note"))
+    return Expectation((CONFIRMED,), "catalogue statement (no recorded departure for this version)")
 
 
 class BaselineError(ValueError):
@@ -84,7 +90,7 @@ def load_baseline(path: Path) -> dict[str, Expectation]:
         raise BaselineError(f"--baseline {path}: not a conformance report (no 'format: sync-conformance-report/N'); "
                             f"pass reports/sync-<version>.json from an earlier run")
     version = document.get("run_info", {}).get("version")
-    return {item["behaviour"]: Expectation(item["verdict"], f"baseline {Path(path).name} ({version})")
+    return {item["behaviour"]: Expectation((item["verdict"],), f"baseline {Path(path).name} ({version})")
             for item in document.get("results", []) if item.get("verdict") in (CONFIRMED, CONTRADICTED)}
 
 
@@ -102,15 +108,15 @@ class Expectations:
             return self.baseline.get(behaviour_id)  # a behaviour new since the baseline: no expectation
         if self.mode == "catalogue" and behaviour_id in self.catalogue:
             return from_catalogue(self.catalogue[behaviour_id], self.version, self.platform)
-        return Expectation(CONFIRMED, "no recorded departures apply to this run")
+        return Expectation((CONFIRMED,), "no recorded departures apply to this run")
 
 
 def judge(verdict: str, expectation: Expectation | None) -> str:
     if verdict == INCONCLUSIVE or expectation is None:
         return UNDECIDED
-    if verdict == CONFIRMED:
-        return STALE if expectation.verdict == CONTRADICTED else AS_EXPECTED
-    return EXPECTED_DEPARTURE if expectation.verdict == CONTRADICTED else REGRESSION
+    if verdict in expectation.verdicts:
+        return AS_EXPECTED if verdict == CONFIRMED else EXPECTED_DEPARTURE
+    return STALE if verdict == CONFIRMED else REGRESSION
 
 
 def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectation, judgement: str) -> str:

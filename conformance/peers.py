@@ -2,9 +2,9 @@
 deadline, and views of what lies on each instance's disk.
 
 Waiting is always polling against a deadline (`--peer-deadline`). A positive property whose deadline
-passes with nothing seen is inconclusive; it is contradicted only when something else made at the same
-time did arrive (a sentinel file, a control folder): the link was alive and the change still did not
-come. A negative property ("does not spread") is watched for `--peer-watch` seconds, or as long again as
+passes with nothing seen is inconclusive; it is contradicted only when the link was shown alive meanwhile
+(a sentinel file written later arrived, a control folder synced, the known hosts accepted connections)
+and the change still did not come. A negative property ("does not spread") is watched for `--peer-watch` seconds, or as long again as
 a later change took to arrive where it must, whichever is longer.
 
 Sync finds the peers of a new share on a timer (about 30 s on 1.4.111), so the scenarios run at the same

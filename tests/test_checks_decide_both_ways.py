@@ -1,6 +1,8 @@
 """Every check must be able to fail. Against the double with every behaviour switched on, each check
 confirms; with only its own behaviour switched off (the rest on, so nothing else can be the cause), it
 contradicts. Runs the real conformance command, as a user would."""
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from conformance.catalogue import load
@@ -15,9 +17,15 @@ def all_on(tmp_path_factory):
     return run_conformance(tmp_path_factory.mktemp("on"), "--double-switches", "all", *FAST)
 
 
-def run_with_one_switched_off(tmp_path, behaviour):
-    return run_conformance(tmp_path, "--double-switches", f"all,{behaviour}=off", *FAST,
-                           checks=CATALOGUE[behaviour].checks)
+@pytest.fixture(scope="module")
+def one_switched_off(tmp_path_factory) -> dict:
+    """Per behaviour, a run of its checks with only its switch off; four runs at a time (the runs mostly
+    wait on deadlines and child processes)."""
+    def run(behaviour):
+        return run_conformance(tmp_path_factory.mktemp(f"off-{behaviour}"), "--double-switches",
+                               f"all,{behaviour}=off", *FAST, checks=CATALOGUE[behaviour].checks)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(zip(SWITCHES, pool.map(run, SWITCHES)))
 
 
 def test_the_double_has_a_switch_for_every_catalogue_behaviour():
@@ -30,8 +38,8 @@ def test_check_confirms_when_the_double_has_the_behaviour(all_on, behaviour):
 
 
 @pytest.mark.parametrize("behaviour", SWITCHES)
-def test_check_contradicts_when_the_double_lacks_only_that_behaviour(tmp_path, behaviour):
-    run = run_with_one_switched_off(tmp_path, behaviour)
+def test_check_contradicts_when_the_double_lacks_only_that_behaviour(one_switched_off, behaviour):
+    run = one_switched_off[behaviour]
     assert run.verdicts() == {behaviour: "contradicted"}, run.output[-3000:]
     assert run.process.returncode == 1, "a contradiction must fail the pytest run"
     assert leftovers(run.tmp) == ([], [])

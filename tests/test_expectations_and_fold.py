@@ -50,7 +50,14 @@ def test_an_open_range_runs_on():
     ("contradicted", "confirmed", REGRESSION), ("confirmed", "contradicted", STALE),
     ("inconclusive", "contradicted", UNDECIDED), ("inconclusive", "confirmed", UNDECIDED)])
 def test_judgements(verdict, expected, judgement):
-    assert judge(verdict, Expectation(expected, "test")) == judgement
+    assert judge(verdict, Expectation((expected,), "test")) == judgement
+
+
+def test_a_build_seen_to_go_either_way_fails_neither_way():
+    behaviour = behaviour_with({"since": "1.3.106", "until": "1.3.106", "verdict": ["confirmed", "contradicted"]})
+    expectation = from_catalogue(behaviour, "1.3.106", "linux-x64")
+    assert expectation.verdict == "confirmed or contradicted"
+    assert judge("confirmed", expectation) == AS_EXPECTED and judge("contradicted", expectation) == EXPECTED_DEPARTURE
 
 
 def edited_catalogue(tmp_path: Path, behaviour: str, old: str, new: str) -> Path:
