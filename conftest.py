@@ -33,10 +33,12 @@ def pytest_addoption(parser):
                       help="mean CPU (%% of one core) at or above which the load is confirmed (default 80)")
     budgets.addoption("--cpu-idle", type=float, default=25.0, metavar="PCT",
                       help="mean CPU (%% of one core) at or below which the load is contradicted (default 25)")
-    budgets.addoption("--peer-deadline", type=float, default=120.0, metavar="S",
-                      help="seconds a peer scenario waits for data to arrive before it is inconclusive (default 120)")
-    budgets.addoption("--peer-watch", type=float, default=30.0, metavar="S",
-                      help="seconds a peer scenario watches for a change that must not spread (default 30)")
+    budgets.addoption("--peer-deadline", type=float, metavar="S",
+                      help="seconds a peer scenario waits for data to arrive (default 120; 15 for the reference "
+                           "double, whose instances sync within a second)")
+    budgets.addoption("--peer-watch", type=float, metavar="S",
+                      help="seconds a peer scenario watches for a change that must not spread (default 30; 5 for "
+                           "the reference double)")
     budgets.addoption("--peer-file-mb", type=float, default=4.0, metavar="MB",
                       help="size of the large random file the peer scenarios share (default 4)")
     verdicts = parser.getgroup("sync expectations", "what a run is judged against")

@@ -123,6 +123,7 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     catalogue = _load_catalogue(config.option.catalogue)
     if config.option.hypothesis_seed is None:
         config.option.hypothesis_seed = random.randrange(2 ** 32)
+    _default_peer_waits(config.option, is_double=bool(opened.build and opened.build.is_double))
     run = SuiteRun(opened=opened, options=_safe_options(config), redactor=redactor, catalogue=catalogue,
                    version=version, api_version=api_version, platform=platform,
                    expectations=_expectations(config, opened, catalogue, version, platform),
@@ -140,6 +141,14 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     config.option.self_contained_html = True
     config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
     _use_example_database(stem.removeprefix("sync-"))
+
+
+def _default_peer_waits(option, is_double: bool) -> None:
+    """Sync takes tens of seconds to sync a new share; the double's instances take under one."""
+    if option.peer_deadline is None:
+        option.peer_deadline = 15.0 if is_double else 120.0
+    if option.peer_watch is None:
+        option.peer_watch = 5.0 if is_double else 30.0
 
 
 def _load_catalogue(path: str | None) -> dict:
@@ -177,9 +186,9 @@ def _check_budgets(option) -> None:
         problems.append(f"--many-folders {option.many_folders}: give at least 1")
     if option.cpu_window <= 0:
         problems.append(f"--cpu-window {option.cpu_window:g}: give a positive number of seconds")
-    if option.peer_deadline <= 0:
+    if option.peer_deadline is not None and option.peer_deadline <= 0:
         problems.append(f"--peer-deadline {option.peer_deadline:g}: give a positive number of seconds")
-    if option.peer_watch <= 0:
+    if option.peer_watch is not None and option.peer_watch <= 0:
         problems.append(f"--peer-watch {option.peer_watch:g}: give a positive number of seconds")
     if option.peer_file_mb <= 0:
         problems.append(f"--peer-file-mb {option.peer_file_mb:g}: give a positive size")
