@@ -4,8 +4,8 @@ deadline, and views of what lies on each instance's disk.
 Waiting is always polling against a deadline (`--peer-deadline`). A positive property whose deadline
 passes with nothing seen is inconclusive; it is contradicted only when the link was shown alive meanwhile
 (a sentinel file written later arrived, a control folder synced, the known hosts accepted connections)
-and the change still did not come. A negative property ("does not spread") is watched for `--peer-watch` seconds, or as long again as
-a later change took to arrive where it must, whichever is longer.
+and the change still did not come. A negative property ("does not spread") is watched for `--peer-watch`
+seconds, or as long again as a later change took to arrive where it must, whichever is longer.
 
 Sync finds the peers of a new share on a timer (about 30 s on 1.4.111), so the scenarios run at the same
 time, each on shares of its own, in threads started by the first peer check; each check then reports its
@@ -24,27 +24,6 @@ from fixtures.client import SyncClient
 from fixtures.peers import PeerGroup
 
 POLL_S = 0.5
-OWN_FILE_PREFIXES = (".sync", ".Sync")  # Sync's bookkeeping in a shared folder (1.4: .sync/, 1.3: .SyncID)
-
-
-def is_own_file(name: str) -> bool:
-    return name.startswith(OWN_FILE_PREFIXES) or name.endswith(".!sync")
-
-
-def tree(directory: str) -> dict[str, bytes]:
-    """Relative path -> content of every user file below `directory` (no Sync bookkeeping, no partials)."""
-    files = {}
-    for root, dirs, names in os.walk(directory):
-        dirs[:] = [name for name in dirs if not is_own_file(name)]
-        for name in names:
-            if not is_own_file(name):
-                path = os.path.join(root, name)
-                try:
-                    with open(path, "rb") as handle:
-                        files[os.path.relpath(path, directory)] = handle.read()
-                except OSError:
-                    pass  # replaced while we read: the next poll sees it
-    return files
 
 
 def listing(files: dict[str, bytes], head: int = 16) -> list[dict]:

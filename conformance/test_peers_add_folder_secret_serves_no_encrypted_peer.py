@@ -13,7 +13,8 @@ read-only peer of the same share receives everything.
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import listing, tree, write
+from conformance.peers import listing, write
+from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-add-folder-secret-serves-no-encrypted-peer"), pytest.mark.peers]
 
@@ -45,11 +46,11 @@ def scenario(run):
     for index, (client, member_secret, _) in enumerate(share.members):
         client.call("set_folder_hosts", secret=member_secret,
                     hosts=",".join(f"127.0.0.1:{port}" for number, port in enumerate(ports) if number != index))
-    took = run.wait_for("the read-only control holds every file", lambda: tree(share.dir(1)) == ORIGINALS)
+    took = run.wait_for("the read-only control holds every file", lambda: read_tree(share.dir(1)) == ORIGINALS)
     if took is None:
         inconclusive("the read-only control never received the files, so the share was not reachable")
-    untouched = run.hold_for(run.watch_window(took), lambda: not tree(would_be))
-    received = tree(would_be)
+    untouched = run.hold_for(run.watch_window(took), lambda: not read_tree(would_be))
+    received = read_tree(would_be)
     run.evidence.note("what the would-be encrypted peer holds", listing(received))
     assert untouched, f"a peer with an F secret received the add_folder share's files: {sorted(received)}"
     assert "encryption" not in family, \

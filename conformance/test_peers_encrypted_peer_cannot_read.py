@@ -13,7 +13,8 @@ import os
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import encryption_secrets, listing, tree
+from conformance.peers import encryption_secrets, listing
+from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-encrypted-peer-cannot-read"), pytest.mark.peers]
 
@@ -32,8 +33,8 @@ def scenario(run):
     share = run.share([secrets["read_write"], secrets["read_only"], secrets["encryption"]],
                       before_adding={0: ORIGINALS})
     took = run.wait_for("the encrypted peer stores every file",
-                        lambda: len(tree(share.dir(2))) >= len(ORIGINALS))
-    stored = tree(share.dir(2))
+                        lambda: len(read_tree(share.dir(2))) >= len(ORIGINALS))
+    stored = read_tree(share.dir(2))
     run.evidence.note("originals beside what the encrypted peer stores (paired by size)", [
         {"original": original["name"], "size": original["size"], "head": original["head"],
          "stored as": kept["name"], "stored size": kept["size"], "stored head": kept["head"]}
@@ -64,12 +65,13 @@ def _record_tampering(run, share, stored) -> None:
         handle.write(b"\x00" * 8)
 
     def intact():
-        return tree(share.dir(0)) == ORIGINALS and all(ORIGINALS.get(name) == data
-                                                       for name, data in tree(share.dir(1)).items())
+        read_only_copy = read_tree(share.dir(1))
+        return read_tree(share.dir(0)) == ORIGINALS and all(ORIGINALS.get(name) == data
+                                                            for name, data in read_only_copy.items())
     run.hold_for(run.options.peer_watch, intact)
     run.evidence.note("after 8 zero bytes were written into the encrypted peer's copy of one file",
                       {"read-write and read-only peers still hold the originals": intact(),
-                       "the encrypted peer's copy": "restored" if tree(share.dir(2)).get(victim) == stored[victim]
+                       "the encrypted peer's copy": "restored" if read_tree(share.dir(2)).get(victim) == stored[victim]
                        else "left as tampered"})
 
 

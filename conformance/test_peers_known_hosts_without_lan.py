@@ -14,7 +14,8 @@ import socket
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import PeerScenario, plain_secrets, tree
+from conformance.peers import PeerScenario, plain_secrets
+from fixtures.shared_tree import read_tree
 from fixtures.errors import SetupError
 
 pytestmark = [pytest.mark.behaviour("peers-known-hosts-without-lan"), pytest.mark.peers]
@@ -52,7 +53,7 @@ def observe(run):
                                       for client, secret, _ in tested.members])
     run.evidence.note("folder preferences", [client.call("get_folder_prefs", secret=secret).json
                                              for client, secret, _ in tested.members])
-    took = run.wait_for("the folder with known hosts has synced", lambda: tree(tested.dir(1)) == TESTED)
+    took = run.wait_for("the folder with known hosts has synced", lambda: read_tree(tested.dir(1)) == TESTED)
     if took is None:
         ports = [run.listening_port(index) for index in (0, 1)]
         reachable = {port: accepts_connections(port) for port in ports}

@@ -11,7 +11,8 @@ read-write peer's version back.
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import plain_secrets, tree, write
+from conformance.peers import plain_secrets, write
+from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-overwrite-changes-restores"), pytest.mark.peers]
 
@@ -24,7 +25,7 @@ def scenario(run):
     reader, read_only_secret, _ = share.members[1]
 
     def on_reader():
-        return tree(share.dir(1)).get("x.txt")
+        return read_tree(share.dir(1)).get("x.txt")
 
     if run.wait_for("x.txt is on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
         inconclusive("x.txt never reached the read-only peer")
@@ -32,7 +33,7 @@ def scenario(run):
     write(share.dir(1), {"x.txt": LOCAL})
     write(share.dir(0), {"sentinel-1.txt": b"later\n"})
     took = run.wait_for("the first sentinel is on the read-only peer",
-                        lambda: "sentinel-1.txt" in tree(share.dir(1)))
+                        lambda: "sentinel-1.txt" in read_tree(share.dir(1)))
     if took is None:
         inconclusive("a later file from the read-write peer never arrived: the link is not alive")
     kept = run.hold_for(run.watch_window(took), lambda: on_reader() == LOCAL)
@@ -44,7 +45,7 @@ def scenario(run):
     run.evidence.note("set_folder_prefs overwrite_changes=1 answered", prefs)
     write(share.dir(0), {"sentinel-2.txt": b"later still\n"})
     if run.wait_for("the read-write version is back on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
-        if "sentinel-2.txt" not in tree(share.dir(1)):
+        if "sentinel-2.txt" not in read_tree(share.dir(1)):
             inconclusive("after overwrite_changes=1 nothing from the read-write peer arrived within the deadline")
         assert False, (f"overwrite_changes=1: a later file arrived, but after {run.deadline_s:g} s x.txt is still "
                        f"as changed locally ({on_reader()!r})")

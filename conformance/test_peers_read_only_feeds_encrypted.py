@@ -10,7 +10,8 @@ encrypted peer ends with every file and no plaintext marker.
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import encryption_secrets, listing, tree
+from conformance.peers import encryption_secrets, listing
+from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-read-only-feeds-encrypted"), pytest.mark.peers]
 
@@ -22,7 +23,7 @@ def scenario(run):
     secrets = encryption_secrets(run.clients[0])
     first = run.share([secrets["read_write"], secrets["read_only"]], before_adding={0: ORIGINALS})
     if run.wait_for("the read-only peer holds every file",
-                    lambda: tree(first.dir(1)) == ORIGINALS) is None:
+                    lambda: read_tree(first.dir(1)) == ORIGINALS) is None:
         inconclusive("the read-only peer never received the files it was to pass on")
     source, secret, _ = first.members[0]
     source.call("remove_folder", secret=secret)
@@ -32,9 +33,9 @@ def scenario(run):
     run.clients[1].call("set_folder_hosts", secret=secrets["read_only"],
                         hosts=f"127.0.0.1:{run.listening_port(2)}")
     took = run.wait_for("the encrypted peer stores every file",
-                        lambda: len(tree(feeding.dir(0))) >= len(ORIGINALS))
-    stored = tree(feeding.dir(0))
-    run.evidence.note("on the read-only peer", listing(tree(first.dir(1))))
+                        lambda: len(read_tree(feeding.dir(0))) >= len(ORIGINALS))
+    stored = read_tree(feeding.dir(0))
+    run.evidence.note("on the read-only peer", listing(read_tree(first.dir(1))))
     run.evidence.note("stored by the encrypted peer", listing(stored))
     if took is None:
         inconclusive(f"with only the read-only peer holding the data, the encrypted peer stored {len(stored)} of "

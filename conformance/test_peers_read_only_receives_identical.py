@@ -11,7 +11,8 @@ import os
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import listing, plain_secrets, tree
+from conformance.peers import listing, plain_secrets
+from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-read-only-receives-identical"), pytest.mark.peers]
 
@@ -25,8 +26,8 @@ def scenario(run):
     secrets = plain_secrets(run.clients[0])
     share = run.share([secrets["read_write"], secrets["read_only"]], before_adding={0: originals})
     took = run.wait_for("every file is on the read-only peer",
-                        lambda: set(originals) <= set(tree(share.dir(1))))
-    received = tree(share.dir(1))
+                        lambda: set(originals) <= set(read_tree(share.dir(1))))
+    received = read_tree(share.dir(1))
     run.evidence.note("on the read-write peer", listing(originals))
     run.evidence.note("on the read-only peer", listing(received))
     if took is None:

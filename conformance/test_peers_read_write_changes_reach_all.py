@@ -12,7 +12,8 @@ import time
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import listing, plain_secrets, tree, write
+from conformance.peers import listing, plain_secrets, write
+from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-read-write-changes-reach-all"), pytest.mark.peers]
 
@@ -24,7 +25,7 @@ def scenario(run):
     share = run.share([secrets["read_write"], secrets["read_only"], secrets["read_write"]],
                       before_adding={0: {"x.txt": ORIGINAL}})
     if run.wait_for("x.txt is on every peer",
-                    lambda: all(tree(share.dir(i)).get("x.txt") == ORIGINAL for i in (1, 2))) is None:
+                    lambda: all(read_tree(share.dir(i)).get("x.txt") == ORIGINAL for i in (1, 2))) is None:
         inconclusive("the first version of x.txt did not reach every peer")
     write(share.dir(2), {"x.txt": CHANGED})
     changed_at = time.monotonic()
@@ -32,14 +33,14 @@ def scenario(run):
     latencies = {}
     for index, role in ((0, "read-write"), (1, "read-only")):
         if run.wait_for(f"the change is on the {role} peer",
-                        lambda: tree(share.dir(index)).get("x.txt") == CHANGED) is None:
-            seen = tree(share.dir(index))
+                        lambda: read_tree(share.dir(index)).get("x.txt") == CHANGED) is None:
+            seen = read_tree(share.dir(index))
             if "sentinel.txt" not in seen:
                 inconclusive(f"nothing written by instance 2 reached the {role} peer within the deadline")
             assert False, (f"a file written after the change reached the {role} peer, the change did not within "
                            f"{run.deadline_s:g} s: x.txt there is still {seen.get('x.txt')!r}")
         latencies[role] = round(time.monotonic() - changed_at, 1)
-    run.evidence.note("files on each peer", {index: listing(tree(share.dir(index))) for index in range(3)})
+    run.evidence.note("files on each peer", {index: listing(read_tree(share.dir(index))) for index in range(3)})
     run.evidence.note("seconds from the change to its arrival", latencies)
     run.evidence.because(f"the change reached the read-write peer in {latencies['read-write']} s and the read-only "
                          f"peer in {latencies['read-only']} s")
