@@ -79,8 +79,9 @@ def test_attached_instance_keeps_what_the_suite_did_not_add(tmp_path, crashing_d
     client = crashing_double.client
     theirs = crashing_double.scratch_dir("theirs-")
     assert client.call("add_folder", dir=theirs).error_code() == 0
-    run = run_conformance(tmp_path, "--sync-url", crashing_double.base_url, "--sync-user", crashing_double.login,
-                          "--sync-password", crashing_double.password, *FAST)
+    # `=`: a generated password may begin with "-", which argparse would take for an option
+    run = run_conformance(tmp_path, "--sync-url", crashing_double.base_url, f"--sync-user={crashing_double.login}",
+                          f"--sync-password={crashing_double.password}", *FAST)
     verdicts = run.verdicts()
     assert verdicts["http-status-on-error"] == "confirmed"
     assert verdicts["invalid-secret-crash"] == "inconclusive"  # destructive: skipped without permission
