@@ -13,7 +13,6 @@ own scenario's outcome and evidence. The whole set takes about as long as the sl
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Callable
 from conformance.outcome import Evidence, inconclusive
 from fixtures.client import SyncClient
 from fixtures.peers import PeerGroup
+from fixtures.shared_tree import write_tree
 
 POLL_S = 0.5
 
@@ -29,14 +29,6 @@ POLL_S = 0.5
 def listing(files: dict[str, bytes], head: int = 16) -> list[dict]:
     """Evidence rows: name, size, first bytes in hex."""
     return [{"name": name, "size": len(data), "head": data[:head].hex()} for name, data in sorted(files.items())]
-
-
-def write(directory: str, files: dict[str, bytes]) -> None:
-    for name, data in files.items():
-        path = os.path.join(directory, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(data)
 
 
 @dataclass
@@ -93,7 +85,7 @@ class PeerScenario:
                 continue
             client = self.clients[index]
             directory = self.group.instances[index].scratch_dir(f"peer{index}-")
-            write(directory, (before_adding or {}).get(index, {}))
+            write_tree(directory, (before_adding or {}).get(index, {}))
             answer = client.call("add_folder", dir=directory, secret=secret, force=1)
             if answer.error_code() != 0:
                 inconclusive(f"instance {index} did not add the shared folder: {answer.summary()}")

@@ -3,17 +3,16 @@
 DESCRIPTION: call add_folder on a directory holding a file, first without, then with `force=1`.
 EXPECTATION: error 105 ("Destination folder is not empty.") without force; error 0 with force=1.
 """
-import os
-
 import pytest
+
+from fixtures.shared_tree import write_tree
 
 pytestmark = pytest.mark.behaviour("add-folder-non-empty-needs-force")
 
 
 def test_non_empty_directory_needs_force(sync, evidence, added_folders):
     directory = added_folders.new_dir()
-    with open(os.path.join(directory, "present.txt"), "w") as handle:
-        handle.write("already here\n")
+    write_tree(directory, {"present.txt": b"already here\n"})
     plain = added_folders.add(directory)
     assert plain.error_code() == 105, f"add_folder on a non-empty directory without force: {plain.summary()}"
     forced = added_folders.add(directory, force=1)

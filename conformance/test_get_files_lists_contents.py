@@ -5,12 +5,12 @@ poll get_files for its root and for `path=sub` until Sync has indexed them (dead
 EXPECTATION: the root lists `a.txt` (type file, its size) and `sub` (type folder); `path=sub` lists
 `b.bin` with its size; Sync's own `.Sync*` files are not listed.
 """
-import os
 import time
 
 import pytest
 
 from conformance.outcome import inconclusive
+from fixtures.shared_tree import write_tree
 
 pytestmark = pytest.mark.behaviour("get-files-lists-contents")
 
@@ -24,10 +24,7 @@ def by_name(listing) -> dict:
 
 def test_get_files_lists_names_types_and_sizes(sync, evidence, added_folders):
     directory = added_folders.new_dir()
-    for name, content in FILES.items():
-        os.makedirs(os.path.dirname(os.path.join(directory, name)), exist_ok=True)
-        with open(os.path.join(directory, name), "wb") as handle:
-            handle.write(content)
+    write_tree(directory, FILES)
     if added_folders.add(directory, force=1).error_code() != 0:
         inconclusive("add_folder refused the prepared directory")
     secret = added_folders.find(directory)["secret"]

@@ -5,12 +5,12 @@ file and call get_files at once; then poll until every file is listed (deadline 
 EXPECTATION (as users reported it): a file written a moment ago is not listed at once; get_files shows it
 only after Sync's next scan of the folder, so clients must wait.
 """
-import os
 import time
 
 import pytest
 
 from conformance.outcome import inconclusive
+from fixtures.shared_tree import write_tree
 
 pytestmark = pytest.mark.behaviour("new-file-listed-after-rescan")
 
@@ -31,8 +31,7 @@ def test_a_new_file_is_listed_only_after_a_rescan(sync, evidence, added_folders)
     at_once = {}
     written = {}
     for name in FILES:
-        with open(os.path.join(directory, name), "w") as handle:
-            handle.write(name)
+        write_tree(directory, {name: name.encode()})
         written[name] = time.monotonic()
         at_once[name] = name in listed(sync, secret)
     seen_after = {}

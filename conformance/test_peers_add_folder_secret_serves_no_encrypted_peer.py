@@ -13,8 +13,8 @@ read-only peer of the same share receives everything.
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import listing, write
-from fixtures.shared_tree import read_tree
+from conformance.peers import listing
+from fixtures.shared_tree import read_tree, write_tree
 
 pytestmark = [pytest.mark.behaviour("peers-add-folder-secret-serves-no-encrypted-peer"), pytest.mark.peers]
 
@@ -25,7 +25,7 @@ ORIGINALS = {"plain.txt": MARKER + b" made by add_folder\n"}
 def scenario(run):
     owner = run.clients[0]
     directory = run.group.instances[0].scratch_dir("plain-")
-    write(directory, ORIGINALS)
+    write_tree(directory, ORIGINALS)
     if owner.call("add_folder", dir=directory, force=1).error_code() != 0:
         inconclusive("add_folder without a secret did not succeed")
     secret = next((entry.get("secret") for entry in owner.call("get_folders").json or []

@@ -11,8 +11,8 @@ read-write peer's version back.
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import plain_secrets, write
-from fixtures.shared_tree import read_tree
+from conformance.peers import plain_secrets
+from fixtures.shared_tree import read_tree, write_tree
 
 pytestmark = [pytest.mark.behaviour("peers-overwrite-changes-restores"), pytest.mark.peers]
 
@@ -30,8 +30,8 @@ def scenario(run):
     if run.wait_for("x.txt is on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
         inconclusive("x.txt never reached the read-only peer")
     reader.call("set_folder_prefs", secret=read_only_secret, overwrite_changes=0)
-    write(share.dir(1), {"x.txt": LOCAL})
-    write(share.dir(0), {"sentinel-1.txt": b"later\n"})
+    write_tree(share.dir(1), {"x.txt": LOCAL})
+    write_tree(share.dir(0), {"sentinel-1.txt": b"later\n"})
     took = run.wait_for("the first sentinel is on the read-only peer",
                         lambda: "sentinel-1.txt" in read_tree(share.dir(1)))
     if took is None:
@@ -43,7 +43,7 @@ def scenario(run):
     switched_at = run.elapsed()
     prefs = reader.call("set_folder_prefs", secret=read_only_secret, overwrite_changes=1).json
     run.evidence.note("set_folder_prefs overwrite_changes=1 answered", prefs)
-    write(share.dir(0), {"sentinel-2.txt": b"later still\n"})
+    write_tree(share.dir(0), {"sentinel-2.txt": b"later still\n"})
     if run.wait_for("the read-write version is back on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
         if "sentinel-2.txt" not in read_tree(share.dir(1)):
             inconclusive("after overwrite_changes=1 nothing from the read-write peer arrived within the deadline")

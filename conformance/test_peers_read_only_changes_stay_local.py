@@ -12,8 +12,8 @@ import os
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import listing, plain_secrets, write
-from fixtures.shared_tree import read_tree
+from conformance.peers import listing, plain_secrets
+from fixtures.shared_tree import read_tree, write_tree
 
 pytestmark = [pytest.mark.behaviour("peers-read-only-changes-stay-local"), pytest.mark.peers]
 
@@ -27,8 +27,8 @@ def scenario(run):
     if run.wait_for("x.txt is on both read-only peers",
                     lambda: all(read_tree(share.dir(i)).get("x.txt") == ORIGINAL for i in (1, 2))) is None:
         inconclusive("x.txt did not reach both read-only peers, so there was nothing to change")
-    write(share.dir(1), {"x.txt": b"changed on a read-only peer\n", "y.txt": b"new on a read-only peer\n"})
-    write(share.dir(0), {"sentinel.txt": b"written after the read-only change\n"})
+    write_tree(share.dir(1), {"x.txt": b"changed on a read-only peer\n", "y.txt": b"new on a read-only peer\n"})
+    write_tree(share.dir(0), {"sentinel.txt": b"written after the read-only change\n"})
     took = run.wait_for("the later sentinel is on both read-only peers",
                         lambda: all("sentinel.txt" in read_tree(share.dir(i)) for i in (1, 2)))
     if took is None:

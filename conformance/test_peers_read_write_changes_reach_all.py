@@ -12,8 +12,8 @@ import time
 import pytest
 
 from conformance.outcome import inconclusive
-from conformance.peers import listing, plain_secrets, write
-from fixtures.shared_tree import read_tree
+from conformance.peers import listing, plain_secrets
+from fixtures.shared_tree import read_tree, write_tree
 
 pytestmark = [pytest.mark.behaviour("peers-read-write-changes-reach-all"), pytest.mark.peers]
 
@@ -27,9 +27,9 @@ def scenario(run):
     if run.wait_for("x.txt is on every peer",
                     lambda: all(read_tree(share.dir(i)).get("x.txt") == ORIGINAL for i in (1, 2))) is None:
         inconclusive("the first version of x.txt did not reach every peer")
-    write(share.dir(2), {"x.txt": CHANGED})
+    write_tree(share.dir(2), {"x.txt": CHANGED})
     changed_at = time.monotonic()
-    write(share.dir(2), {"sentinel.txt": b"written after the change\n"})
+    write_tree(share.dir(2), {"sentinel.txt": b"written after the change\n"})
     latencies = {}
     for index, role in ((0, "read-write"), (1, "read-only")):
         if run.wait_for(f"the change is on the {role} peer",

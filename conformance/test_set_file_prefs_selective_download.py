@@ -5,12 +5,12 @@ list it (deadline: 20 s), then switch its `download` preference with set_file_pr
 EXPECTATION: in a selective-sync folder file entries carry `download`; set_file_prefs answers the file's
 entry with the new value, and get_files then lists that value.
 """
-import os
 import time
 
 import pytest
 
 from conformance.outcome import inconclusive
+from fixtures.shared_tree import write_tree
 
 pytestmark = pytest.mark.behaviour("set-file-prefs-selective-download")
 
@@ -23,8 +23,7 @@ def file_entry(listing, name: str) -> dict | None:
 
 def test_download_preference_is_set_and_read_back(sync, evidence, added_folders):
     directory = added_folders.new_dir()
-    with open(os.path.join(directory, "a.txt"), "w") as handle:
-        handle.write("hello\n")
+    write_tree(directory, {"a.txt": b"hello\n"})
     if added_folders.add(directory, selective_sync=1, force=1).error_code() != 0:
         inconclusive("add_folder refused a selective-sync folder")
     secret = added_folders.find(directory)["secret"]
