@@ -18,6 +18,9 @@ def pytest_addoption(parser):
                      help="launch the build even where no private network namespace can be made (not recommended)")
     target.addoption("--ready-timeout", type=float, default=15.0, metavar="S",
                      help="seconds a launched build has to start answering (default 15)")
+    target.addoption("--request-timeout", type=float, default=10.0, metavar="S",
+                     help="seconds a request may take; an answer slower than half of it counts as the target "
+                          "being unhealthy, which makes the check inconclusive (default 10)")
     target.addoption("--double-profile", default="1.4.111", metavar="VERSION",
                      help="reference double profile when no target is given: 1.3.106 or 1.4.111 (default)")
     target.addoption("--double-switches", default="observed", metavar="SPEC",

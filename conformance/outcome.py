@@ -8,6 +8,10 @@ A check is a pytest test. Its outcome becomes a verdict:
 - anything else (a bug in a probe, a target that cannot be restarted) is a harness error: reported
   as such, shown as `inconclusive`, and it makes the pytest run fail. Unknown is never a pass.
 
+Whatever the check ended with, the harness decides its verdict only after teardown, from that and from
+every incident of the instances during the check (conformance/verdict.py): a target that died, hung
+or fell silent makes the check inconclusive.
+
 A behaviour's verdict folds its checks: any contradicted -> contradicted; else any inconclusive ->
 inconclusive; else confirmed.
 """
@@ -21,6 +25,7 @@ from hypothesis import currently_in_test_context
 
 from conformance import fingerprint
 from fixtures.client import Exchange
+from fixtures.watch import slow_ms
 
 CONFIRMED, CONTRADICTED, INCONCLUSIVE = "confirmed", "contradicted", "inconclusive"
 KEEP_EXCHANGES = 150
@@ -35,13 +40,36 @@ def inconclusive(reason: str) -> None:
 
 
 def blame_crash(target, evidence: Evidence, **context) -> dict | None:
-    """If the target no longer answers: record the crash (process state, log tail, and `context` such as
-    the request that caused it) in this check's evidence, restart the target, and return the record."""
-    if target.alive():
+    """If the target is not healthy (died, paused, hung, slow): add `context` (such as the request that
+    caused it) to the incident, show it in this check's evidence, restart the target, and return the
+    incident (the same record the journal holds, so a check can mark it `reproduced`)."""
+    incident = target.check_health()
+    if incident is None:
         return None
-    crash = {**target.crash_record(), **context}
-    evidence.crashes.append(crash)
+    incident.update(context)
+    evidence.crashes.append(incident)
     target.restart()
+    return incident
+
+
+def provoke_crash(client, target, evidence: Evidence, path: str, params: dict, **context) -> dict | None:
+    """Send one request; if the target does not survive it with a crash (a crash signal or a non-zero
+    exit), send it again to the freshly restarted target. The crash incident, marked `reproduced` when the
+    second death was a crash too (conformance/verdict.py counts only those), or None when the target
+    survived or ended some other way (killed from outside, exit 0, a hang: incidents, not observations)."""
+    from conformance.verdict import is_crash
+    exchange = client.request(path, params)
+    if exchange.answered:
+        return None
+    crash = blame_crash(target, evidence, request=exchange.to_dict(), **context)
+    if crash is None or not is_crash(crash.get("exit_status")):
+        return None
+    again = client.request(path, params)
+    replay = None if again.answered else blame_crash(target, evidence, request=again.to_dict(), replay=True, **context)
+    reproduced = replay is not None and is_crash(replay.get("exit_status"))
+    for incident, sent in ((crash, exchange), (replay, again)):
+        if incident is not None:
+            incident.update(reproduced=reproduced, provoked_by=[sent.started])
     return crash
 
 
@@ -53,7 +81,8 @@ class Evidence:
     facts: dict[str, Any] = field(default_factory=dict)
     exchanges: list[dict] = field(default_factory=list)
     exchanges_total: int = 0
-    crashes: list[dict] = field(default_factory=list)
+    crashes: list[dict] = field(default_factory=list)  # deaths and hangs the harness blamed, with log tails
+    incidents: list[dict] = field(default_factory=list)  # everything else that happened to an instance
     reproducers: list[str] = field(default_factory=list)
     series: dict[str, dict] = field(default_factory=dict)
     signatures: set[str] = field(default_factory=set)
@@ -63,7 +92,7 @@ class Evidence:
         self.exchanges_total += 1
         kept = self.generated_signatures if currently_in_test_context() else self.signatures
         kept.add(fingerprint.signature(exchange))
-        if len(self.exchanges) < KEEP_EXCHANGES or not exchange.answered or exchange.status != 200:
+        if len(self.exchanges) < KEEP_EXCHANGES or exchange.status != 200 or exchange.elapsed_ms > slow_ms():
             self.exchanges.append(exchange.to_dict())
 
     def absorb(self, other: Evidence) -> None:
@@ -73,6 +102,7 @@ class Evidence:
         self.exchanges += other.exchanges
         self.exchanges_total += other.exchanges_total
         self.crashes += other.crashes
+        self.incidents += other.incidents
         self.reproducers += other.reproducers
         self.series.update(other.series)
         self.signatures |= other.signatures
@@ -92,7 +122,7 @@ class Evidence:
 
     def to_dict(self) -> dict:
         return {"facts": self.facts, "exchanges": self.exchanges, "exchanges_total": self.exchanges_total,
-                "crashes": self.crashes, "reproducers": self.reproducers, "series": self.series,
+                "crashes": self.crashes, "incidents": self.incidents, "reproducers": self.reproducers, "series": self.series,
                 "fingerprint": {"digest": fingerprint.digest(self.signatures), "signatures": sorted(self.signatures),
                                 "generated_signatures": sorted(self.generated_signatures)}}
 

@@ -22,6 +22,7 @@ from conformance.outcome import Evidence, inconclusive
 from fixtures.client import SyncClient
 from fixtures.peers import PeerGroup
 from fixtures.shared_tree import write_tree
+from fixtures.watch import JOURNAL
 
 POLL_S = 0.5
 
@@ -172,6 +173,9 @@ class ConcurrentScenarios:
             thread.start()
 
     def _run(self, scenario: Scenario, group: PeerGroup, options) -> None:
+        """Runs one scenario; every incident of any instance while it ran goes into its evidence, so the
+        check that reports it is decided with them (a peer that died is named in its reason)."""
+        started = time.time()
         run = PeerScenario(group, options)
         error = None
         try:
@@ -183,6 +187,10 @@ class ConcurrentScenarios:
                 run.finish()
             except Exception:
                 pass  # an instance gone at teardown: its folders go with it
+            for instance in group.instances:
+                instance.note_death()
+            run.evidence.incidents += [incident for incident in JOURNAL.between(started, time.time())
+                                       if incident not in run.evidence.incidents]
         self.outcomes[scenario] = (run.evidence, error)
 
     def outcome(self, scenario: Scenario) -> tuple[Evidence, BaseException | None]:

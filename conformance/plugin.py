@@ -10,22 +10,29 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from _pytest.runner import runtestprotocol
 
 from conformance import catalogue as catalogue_module
 from conformance import expectations as expectations_module
-from conformance import report
+from conformance import report, report_files
 from conformance.outcome import (CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence,
                                  Inconclusive, blame_crash, fold)
+from conformance.verdict import HARNESS_ERROR, decide
 from fixtures.build import PROJECT_ROOT
+from fixtures.client import SyncClient
 from fixtures.errors import SetupError
-from fixtures.redaction import Redactor
+from fixtures.attach import split_credentials
+from fixtures.redaction import SECRETS, Redactor
 from fixtures.target import OpenedTarget, TargetChoice, open_target
+from fixtures.watch import JOURNAL
 
 CHECKS_DIR = PROJECT_ROOT / "conformance"
 EVIDENCE = pytest.StashKey[Evidence]()
-RESULT = pytest.StashKey[CheckResult]()
+WINDOW_OPENED = pytest.StashKey[float]()  # when the check's window of incidents opened
+PHASE_ENDINGS = pytest.StashKey[dict]()  # phase -> (verdict that phase alone gives, reason)
 
 
 @dataclass
@@ -43,8 +50,31 @@ class SuiteRun:
     seed: int
     started: float
     results: list[CheckResult] = field(default_factory=list)
-    json_path: Path | None = None
+    files: report_files.ReportFiles | None = None
+    json_path: Path | None = None  # where the JSON went (or goes)
     last_check_of: dict[str, str] = field(default_factory=dict)  # behaviour -> node id of its last check
+    selected: list[str] = field(default_factory=list)  # node ids of the checks this run selected
+    behaviour_of: dict[str, str] = field(default_factory=dict)  # node id -> behaviour
+    interrupted: str | None = None  # why the run stopped early
+    write_error: str | None = None
+
+    collected: int = 0  # checks collected before -k/-m deselected any
+
+    @property
+    def selection(self) -> str | None:
+        """What the run left out by choice, or None when it selected every check of every behaviour."""
+        left_out = sorted(set(self.catalogue) - set(self.behaviour_of.values()))
+        if left_out:
+            return f"a selection: {len(left_out)} of {len(self.catalogue)} behaviours not selected"
+        if len(self.selected) < self.collected:
+            return f"a selection: {self.collected - len(self.selected)} checks deselected"
+        return None
+
+    @property
+    def complete(self) -> bool:
+        """Every check of every behaviour has a verdict and nothing cut the run short."""
+        return (self.interrupted is None and self.selection is None
+                and {result.check for result in self.results} >= set(self.selected))
 
     def judgement(self, behaviour_id: str, verdict: str) -> tuple[expectations_module.Expectation | None, str]:
         expectation = self.expectations.for_behaviour(behaviour_id)
@@ -84,43 +114,55 @@ def _choice(config: pytest.Config) -> TargetChoice:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "behaviour(id): the catalogue behaviour a check decides")
     config.addinivalue_line("markers", "destructive: may crash the instance or add hundreds of folders")
+    config.addinivalue_line("markers", "subject(kind): the check observes the target's end, 'crash' or 'exit' "
+                                       "(see conformance/verdict.py)")
     config.addinivalue_line("markers", "peers: starts more instances and shares folders between them "
                                        "(deselect with -m 'not peers')")
     if not is_conformance_run(config) or config.option.help or config.option.collectonly:
         return
+    # everything the user gave is checked before a build starts
     _check_budgets(config.option)
-    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    _check_paths(config)
     reports_dir = Path(config.option.reports_dir)
     try:
-        reports_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise pytest.UsageError(f"--reports-dir {reports_dir}: cannot create it ({error.strerror}); "
-                                f"pass a writable directory") from None
+        report_files.check_reports_dir(reports_dir)
+    except report_files.ReportsDirError as error:
+        raise pytest.UsageError(str(error)) from None
+    catalogue = _load_catalogue(config.option.catalogue)
+    SyncClient.default_timeout = config.option.request_timeout
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     choice = _choice(config)
     try:
         opened = open_target(choice)
     except SetupError as error:
         raise pytest.UsageError(str(error)) from None
     try:
-        _start_run(config, opened, choice, reports_dir)
+        _start_run(config, opened, choice, catalogue, reports_dir)
     except BaseException:
         opened.close()
         raise
 
 
-def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice, reports_dir: Path) -> None:
+def _check_paths(config: pytest.Config) -> None:
+    """A mistyped path would be found by pytest only after the build had started."""
+    for arg in config.args or []:
+        path = Path(config.invocation_params.dir, arg.split("::")[0])
+        if not path.exists():
+            raise pytest.UsageError(f"{arg}: no such file or directory; name checks under conformance/ "
+                                    f"(e.g. conformance/test_http_status_on_error.py) or leave it out")
+
+
+def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice, catalogue: dict,
+               reports_dir: Path) -> None:
     """Everything a run shares, once its target answers: redaction, version, seed, report paths."""
     client = opened.target.client
-    redactor = Redactor()
-    redactor.add(choice.api_key or getattr(opened.target, "api_key", None), "<api-key>")
-    redactor.add(getattr(opened.target, "password", None), "<password>")
-    client.observers.append(lambda exchange: redactor.learn_secrets(exchange.json, exchange.params.get("secret")))
+    redactor = SECRETS  # every client and instance teaches it (fixtures/redaction.py)
+    redactor.add(choice.api_key, "<api-key>")
     api_version = (client.call("get_version").json or {}).get("version")
     version = opened.build.version if opened.build else api_version or "unknown"
     os_name = (client.call("get_os").json or {}).get("os")
     architecture = opened.build.architecture if opened.build else None
     platform = f"{os_name}-{architecture}" if os_name and architecture else os_name
-    catalogue = _load_catalogue(config.option.catalogue)
     if config.option.hypothesis_seed is None:
         config.option.hypothesis_seed = random.randrange(2 ** 32)
     _default_peer_waits(config.option, is_double=bool(opened.build and opened.build.is_double))
@@ -130,14 +172,16 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
                    seed=int(config.option.hypothesis_seed), started=time.time())
     config.stash[RUN] = run
     stem = f"sync-{version}" + ("-double" if opened.build and opened.build.is_double else "")
-    run.json_path = reports_dir / f"{stem}.json"
+    run.files = report_files.ReportFiles.for_stem(reports_dir, stem, bool(config.option.htmlpath),
+                                                  bool(config.option.xmlpath))
+    run.json_path = run.files.json
     if config.option.baseline and Path(config.option.baseline).resolve() == run.json_path.resolve():
         raise pytest.UsageError(f"--baseline {config.option.baseline} is the report this run writes and would be "
                                 f"overwritten; keep baselines apart (e.g. copy it to baselines/) and pass that copy")
-    if not config.option.htmlpath:
-        config.option.htmlpath = str(reports_dir / f"{stem}.html")
-    if not config.option.xmlpath:  # JUnit XML for CI systems, beside the HTML
-        config.option.xmlpath = str(reports_dir / f"{stem}.xml")
+    if run.files.html:
+        config.option.htmlpath = str(run.files.writing_path(run.files.html))
+    if run.files.xml:  # JUnit XML for CI systems, beside the HTML
+        config.option.xmlpath = str(run.files.writing_path(run.files.xml))
     config.option.self_contained_html = True
     config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
     _use_example_database(stem.removeprefix("sync-"))
@@ -153,10 +197,14 @@ def _default_peer_waits(option, is_double: bool) -> None:
 
 def _load_catalogue(path: str | None) -> dict:
     try:
-        return catalogue_module.load(Path(path) if path else catalogue_module.CATALOGUE_PATH)
+        catalogue = catalogue_module.load(Path(path) if path else catalogue_module.CATALOGUE_PATH)
     except ValueError as error:
         raise pytest.UsageError(f"--catalogue: {error}; fix the file or leave out --catalogue" if path
                                 else f"the suite's catalogue is broken: {error}") from None
+    if not catalogue:
+        raise pytest.UsageError(f"--catalogue {path}: it names no behaviour ([[behaviour]] entries); fix the "
+                                f"file or leave out --catalogue")
+    return catalogue
 
 
 def _expectations(config, opened: OpenedTarget, catalogue: dict, version: str, platform: str | None):
@@ -179,7 +227,17 @@ def _stop_like_ctrl_c(signum, frame) -> None:
 
 
 def _check_budgets(option) -> None:
+    """Every number a user can give, checked before anything starts: one line naming each problem."""
     problems = []
+    if option.sync_port is not None and not 1 <= option.sync_port <= 65535:
+        problems.append(f"--sync-port {option.sync_port}: give a port from 1 to 65535, or leave it out for a free one")
+    if option.ready_timeout <= 0:
+        problems.append(f"--ready-timeout {option.ready_timeout:g}: give a positive number of seconds")
+    if option.request_timeout <= 0:
+        problems.append(f"--request-timeout {option.request_timeout:g}: give a positive number of seconds")
+    seed = getattr(option, "hypothesis_seed", None)
+    if seed is not None and not str(seed).isdigit():
+        problems.append(f"--hypothesis-seed {seed}: give a whole number from 0 up (the seed a report names)")
     if option.examples < 1:
         problems.append(f"--examples {option.examples}: give at least 1")
     if option.many_folders < 1:
@@ -217,9 +275,13 @@ def _use_example_database(version: str) -> None:
 def _safe_options(config: pytest.Config) -> dict:
     names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
              "double_profile", "double_switches", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
-             "examples", "ready_timeout", "expectations", "baseline", "catalogue", "peer_deadline", "peer_watch",
+             "examples", "ready_timeout", "request_timeout", "expectations", "baseline", "catalogue", "peer_deadline", "peer_watch",
              "peer_file_mb")
-    return {name: getattr(config.option, name) for name in names}
+    options = {name: getattr(config.option, name) for name in names}
+    if options["sync_url"]:  # a password inside the URL goes nowhere
+        base_url, _, _ = split_credentials(options["sync_url"])
+        options["sync_url"] = base_url + urlsplit(options["sync_url"]).path
+    return options
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -246,12 +308,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         marker = item.get_closest_marker("behaviour")
         if marker:
             run.last_check_of[marker.args[0]] = item.nodeid
+            run.selected.append(item.nodeid)
+            run.behaviour_of[item.nodeid] = marker.args[0]
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect: how many checks there are
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     run = config.stash.get(RUN, None)
     if run is None:
         return
+    run.collected = sum(1 for item in items if item.get_closest_marker("behaviour"))
     for item in items:
         if item.get_closest_marker("destructive") and not run.target.can_restart \
                 and not config.option.allow_destructive:
@@ -282,11 +348,15 @@ def sync(sync_target, evidence):
 
 @pytest.fixture
 def evidence(request, suite_run) -> Evidence:
-    """This check's evidence. After the check, the harness makes sure the target still lives: a dead
-    target is blamed on this check (crash record added here) and restarted for the next one."""
+    """This check's evidence. Before the check, a target found unhealthy is restarted (not blamed on this
+    check); the check's window of incidents opens after that. After it, a target that is not healthy is
+    blamed on this check (its incident added here) and restarted for the next one."""
+    target = suite_run.target
+    if target.can_restart and target.check_health() is not None:
+        target.restart()
     collected = Evidence()
     request.node.stash[EVIDENCE] = collected
-    target = suite_run.target
+    request.node.stash[WINDOW_OPENED] = time.time()
     target.client.observers.append(collected.record)
     yield collected
     target.client.observers.remove(collected.record)
@@ -299,29 +369,96 @@ def options(request):
 
 
 # -- verdicts -------------------------------------------------------------------------------------------
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    test_report = yield
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """A check's verdict is decided after its teardown, from its outcome and the target's health then;
+    its reports are logged only once they say that verdict."""
     run = item.config.stash.get(RUN, None)
     marker = item.get_closest_marker("behaviour")
     if run is None or marker is None:
+        return None
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    opened = time.time()
+    reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    result = _check_result(run, item, reports, marker.args[0], opened)
+    run.results.append(result)
+    _report_verdict(run, item, reports, result)
+    for test_report in reports:
+        item.ihook.pytest_runtest_logreport(report=test_report)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keeps how each phase ended (the verdict needs the exception's kind) and redacts failure texts."""
+    test_report = yield
+    run = item.config.stash.get(RUN, None)
+    if run is None or item.get_closest_marker("behaviour") is None:
         return test_report
     _redact(run, test_report)
-    if test_report.when == "call" or (test_report.when == "setup" and not test_report.passed):
-        result = _check_result(item, call, test_report, marker.args[0])
-        item.stash[RESULT] = result
-        run.results.append(result)
-        item.user_properties[:] = [("behaviour", result.behaviour), ("verdict", result.verdict)]
-        test_report.user_properties = list(item.user_properties)
-        _judge_against_expectations(run, item, test_report, result)
-    elif test_report.when == "teardown" and RESULT in item.stash:
-        result = item.stash[RESULT]
-        result.evidence = run.redactor.value(item.stash[EVIDENCE].to_dict()) if EVIDENCE in item.stash \
-            else result.evidence
-        if test_report.failed:
-            result.harness_error = result.harness_error or _first_line(test_report.longreprtext)
-        report.attach_html_extras(test_report, result)
+    item.stash.setdefault(PHASE_ENDINGS, {})[call.when] = _ending(call, test_report)
     return test_report
+
+
+def _ending(call: pytest.CallInfo, test_report) -> tuple[str, str]:
+    """(verdict the phase alone would give, its reason)."""
+    excinfo = call.excinfo
+    if test_report.passed:
+        return CONFIRMED, ""
+    if excinfo is not None and excinfo.errisinstance(Inconclusive):
+        return INCONCLUSIVE, str(excinfo.value.msg)
+    if test_report.skipped:
+        return INCONCLUSIVE, _skip_reason(test_report)
+    if excinfo is not None and excinfo.errisinstance(AssertionError) and call.when == "call":
+        return CONTRADICTED, _assertion_reason(excinfo.value)
+    return HARNESS_ERROR, _error_line(excinfo, test_report)
+
+
+def _check_result(run: SuiteRun, item, reports, behaviour: str, opened: float) -> CheckResult:
+    endings = item.stash.get(PHASE_ENDINGS, {})
+    collected = item.stash.get(EVIDENCE, Evidence())
+    verdict, reason = endings.get("call") or endings.get("setup") or (HARNESS_ERROR, "the check did not run")
+    if verdict == CONFIRMED:
+        reason = collected.reason or "the expected behaviour was observed"
+    harness_error = reason if verdict == HARNESS_ERROR else None
+    if endings.get("teardown", (CONFIRMED,))[0] == HARNESS_ERROR and harness_error is None:
+        harness_error = endings["teardown"][1]
+        verdict = HARNESS_ERROR
+    journal = JOURNAL.between(item.stash.get(WINDOW_OPENED, opened), time.time())
+    collected.incidents += [incident for incident in journal
+                            if incident not in collected.crashes and incident not in collected.incidents]
+    subject = item.get_closest_marker("subject")
+    decision = decide(verdict, reason, collected.crashes + collected.incidents,
+                      subject.args[0] if subject else None, harness_error)
+    duration = sum(test_report.duration for test_report in reports)
+    return CheckResult(check=item.nodeid, behaviour=behaviour, verdict=decision.verdict,
+                       reason=run.redactor.text(decision.reason), duration_s=round(duration, 3),
+                       evidence=run.redactor.value(collected.to_dict()), harness_error=decision.harness_error)
+
+
+def _report_verdict(run: SuiteRun, item, reports, result: CheckResult) -> None:
+    """The deciding report (the call's, or the setup's when the check never ran) says the verdict in
+    pytest's terms; every report carries it as properties (JUnit XML, the HTML rows)."""
+    deciding = next((test_report for test_report in reports if test_report.when == "call"), reports[0])
+    properties = [("behaviour", result.behaviour), ("verdict", result.verdict)]
+    for test_report in reports:
+        test_report.user_properties = list(properties)
+    item.user_properties[:] = properties
+    if reports[-1].when == "teardown":
+        report.attach_html_extras(reports[-1], result)
+    if result.harness_error:  # the failing report (call, setup or teardown) says so as it is
+        return
+    location = (str(item.path), item.location[1])
+    if result.verdict == INCONCLUSIVE:
+        deciding.outcome, deciding.longrepr = "skipped", (*location, f"Skipped: {result.reason}")
+    elif result.verdict == CONTRADICTED:
+        deciding.outcome = "failed"
+        if not deciding.longrepr:
+            deciding.longrepr = result.reason
+    else:
+        deciding.outcome, deciding.longrepr = "passed", None
+    _judge_against_expectations(run, item, deciding, result)
 
 
 def _redact(run: SuiteRun, test_report) -> None:
@@ -337,8 +474,6 @@ def _redact(run: SuiteRun, test_report) -> None:
 def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckResult) -> None:
     """A departure the expectations foresee is a strict xfail; a behaviour that no longer departs fails
     on its last check ('stale'); an unforeseen contradiction stays a failure."""
-    if result.harness_error:
-        return
     if result.verdict == CONTRADICTED:
         expectation, judgement = run.judgement(result.behaviour, CONTRADICTED)
         if judgement == expectations_module.EXPECTED_DEPARTURE:
@@ -355,28 +490,6 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
                 result.behaviour, run.version, verdict, expectation, judgement)
 
 
-def _check_result(item, call, test_report, behaviour: str) -> CheckResult:
-    evidence = item.stash.get(EVIDENCE, Evidence())
-    harness_error = None
-    excinfo = call.excinfo
-    if test_report.passed:
-        verdict, reason = CONFIRMED, evidence.reason or "the expected behaviour was observed"
-    elif excinfo is not None and excinfo.errisinstance(Inconclusive):
-        verdict, reason = INCONCLUSIVE, str(excinfo.value.msg)
-    elif test_report.skipped:
-        verdict, reason = INCONCLUSIVE, _skip_reason(test_report)
-    elif excinfo is not None and excinfo.errisinstance(AssertionError) and test_report.when == "call":
-        verdict, reason = CONTRADICTED, _assertion_reason(excinfo.value)
-    else:
-        verdict = INCONCLUSIVE
-        harness_error = _first_line(test_report.longreprtext)
-        reason = f"harness error: {harness_error}"
-    run = item.config.stash[RUN]
-    return CheckResult(check=item.nodeid, behaviour=behaviour, verdict=verdict,
-                       reason=run.redactor.text(reason), duration_s=round(test_report.duration, 3),
-                       evidence=run.redactor.value(evidence.to_dict()), harness_error=harness_error)
-
-
 def _assertion_reason(error: AssertionError) -> str:
     # pytest appends its own "assert ..." explanation after the message; the message is the reason
     return str(error).split("\nassert ")[0].strip() or "an assertion of the check failed"
@@ -388,6 +501,18 @@ def _skip_reason(test_report) -> str:
     return text.removeprefix("Skipped: ")
 
 
+def _error_line(excinfo, test_report) -> str:
+    """The first line of what went wrong; for an exception group (Hypothesis raises them), the first
+    exception inside it rather than the group's frame."""
+    error = excinfo.value if excinfo is not None else None
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    if error is not None:
+        text = str(error).strip().splitlines()
+        return f"{type(error).__name__}: {text[0] if text else ''}"[:300]
+    return _first_line(test_report.longreprtext)
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("E ")]
@@ -395,13 +520,33 @@ def _first_line(text: str) -> str:
 
 
 # -- reports --------------------------------------------------------------------------------------------
-@pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session) -> None:
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus):
+    """Around pytest-html and JUnit writing their files: first what the run was (complete or not), then
+    the JSON, the files' final names and a last redaction (conformance/report_files.py)."""
     run = session.config.stash.get(RUN, None)
+    if run is not None:
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            run.interrupted = "interrupted (Ctrl-C or SIGTERM)"
+        elif session.shouldfail or session.shouldstop:
+            run.interrupted = f"stopped early: {session.shouldfail or session.shouldstop}"
+    outcome = yield
     if run is None:
-        return
-    document = report.run_document(run)
-    run.json_path.write_text(json.dumps(document, indent=1, ensure_ascii=False))
+        return outcome
+    try:
+        run.json_path = run.files.write_json(report.run_document(run), run.complete)
+        written = run.files.settle(run.json_path)
+        session.config.option.htmlpath = str(next((path for path in written if path.suffix == ".html"),
+                                                  session.config.option.htmlpath))
+        session.config.option.xmlpath = str(next((path for path in written if path.suffix == ".xml"),
+                                                 session.config.option.xmlpath))
+        report_files.redact_files(written + [Path(path) for path in (session.config.option.htmlpath,
+                                                                     session.config.option.xmlpath) if path],
+                                  run.redactor)
+    except OSError as error:
+        run.write_error = f"could not write the reports to {run.files.json.parent}: {error.strerror or error}"
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    return outcome
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
@@ -415,8 +560,19 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
                   expectations_module.REGRESSION: " (UNEXPECTED)"}.get(item["judgement"], "")
         terminalreporter.write_line(f"{item['verdict']:>13}  {item['behaviour']}{marker}: {item['reason']}"[:300])
     failing = [item for item in results if item["judgement"] in expectations_module.FAILING]
-    terminalreporter.write_line(f"expectations: {report.expectations_label(run)}; " + (
-        f"{len(failing)} behaviour{'s' * (len(failing) > 1)} departing from them" if failing else "all met"))
+    harness_errors = [result for result in run.results if result.harness_error]
+    problems = [f"{len(failing)} behaviour{'s' * (len(failing) != 1)} departing from them"] * bool(failing)
+    problems += [f"{len(harness_errors)} harness error{'s' * (len(harness_errors) != 1)}"] * bool(harness_errors)
+    if not run.complete:
+        problems.append(f"run incomplete ({run.interrupted or run.selection or 'not every selected check ran'}): "
+                        f"{len({result.check for result in run.results})} of {len(run.selected)} checks decided")
+    terminalreporter.write_line(f"expectations: {report.expectations_label(run)}; "
+                                + ("; ".join(problems) if problems else "all met"), red=bool(problems))
     for item in failing:
         terminalreporter.write_line(f"  {item['judgement'].upper()}: {item['explanation']}"[:400], red=True)
-    terminalreporter.write_line(f"reports: {run.json_path}, {config.option.htmlpath} and {config.option.xmlpath}")
+    if run.write_error:
+        terminalreporter.write_line(f"ERROR: {run.write_error}; the verdicts above are all this run keeps", red=True)
+        return
+    kept = "" if run.complete or run.json_path == run.files.json else (
+        f" (incomplete, so written beside the complete report {run.files.json.name}, not over it)")
+    terminalreporter.write_line(f"reports: {run.json_path}, {config.option.htmlpath} and {config.option.xmlpath}{kept}")

@@ -15,7 +15,7 @@ import pytest_html.extras
 import conformance
 from conformance import expectations as expectations_module
 from conformance import plots
-from conformance.outcome import fold
+from conformance.outcome import INCONCLUSIVE, fold
 from fixtures.build import PROJECT_ROOT
 
 FORMAT = "sync-conformance-report/1"
@@ -49,6 +49,10 @@ def run_info(run) -> dict:
         "platform": platform.platform(), "machine": platform.machine(), "python": platform.python_version(),
         "suite_version": conformance.__version__, "suite_commit": _suite_commit(),
         "hypothesis_seed": run.seed, "restarts": run.target.restarts,
+        "complete": run.complete, "interrupted": run.interrupted, "selection": run.selection,
+        "checks_selected": len(run.selected), "checks_decided": len({result.check for result in run.results}),
+        "behaviours_not_run": sorted({behaviour for behaviour, check in run.last_check_of.items()
+                                      if not any(result.behaviour == behaviour for result in run.results)}),
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(run.started)),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "options": run.options,
@@ -62,6 +66,10 @@ def behaviour_results(run) -> list[dict]:
         if not checks:
             continue
         verdict, reason = fold(checks)
+        selected = sum(1 for check in run.selected if run.behaviour_of.get(check) == behaviour.id)
+        if len(checks) < selected:  # cut short: what the missing checks would have said is unknown
+            verdict, reason = INCONCLUSIVE, (f"only {len(checks)} of its {selected} checks ran before the run "
+                                             f"stopped ({run.interrupted or 'not every check ran'}); so far: {reason}")
         expectation, judgement = run.judgement(behaviour.id, verdict)
         results.append({
             "behaviour": behaviour.id, "statement": behaviour.statement, "source": behaviour.source,
@@ -169,6 +177,11 @@ def evidence_html(result: dict) -> str:
 def summary_html(run) -> list[str]:
     info = run_info(run)
     parts = [STYLE]
+    if not info["complete"]:
+        why = info["interrupted"] or info["selection"] or "not every selected check ran"
+        not_run = ", ".join(info["behaviours_not_run"]) or "none"
+        parts.append(f'<div class="double-banner">This run is INCOMPLETE ({escape(why)}): {info["checks_decided"]} '
+                     f'of {info["checks_selected"]} checks decided; behaviours not run: {escape(not_run)}.</div>')
     if info["target_kind"] == "reference-double":
         parts.append(f'<div class="double-banner">Target: the reference double ({escape(info["target_description"])}'
                      f'). This is the suite\'s own stand-in, NOT a BitTorrent Sync build: these verdicts '

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.behaviour("api-disabled-without-key")
 def test_without_an_api_key_the_api_answers_400(sync_target, evidence):
     if sync_target.kind != "launched":
         inconclusive("needs a build the suite can start a second time (attached instance)")
-    keyless = LaunchedSync(sync_target.build, None, with_api=False, double_settings=sync_target.double_settings)
+    keyless = LaunchedSync(sync_target.build, None, role="second instance (no api_key)", with_api=False, double_settings=sync_target.double_settings)
     try:
         keyless.start()
         exchange = keyless.client.call("get_version")

@@ -1,10 +1,16 @@
 """behaviour: shared-folders-config-disables-api
 
-DESCRIPTION: start a second instance of the same build whose config also lists a folder under
-`shared_folders` (a generated secret, a directory of its own), and call get_version on it.
+DESCRIPTION: start two more instances of the same build at the same moment: one whose config also lists a
+folder under `shared_folders` (a generated secret, a directory of its own), and a control with the same
+config without it. Once the control answers, keep asking the first for get_version for four times as long
+as the control took to start (at least 8 s), while its process is watched.
 EXPECTATION (as the sample config says): a config with `shared_folders` turns the WebUI off, and with it
-the API, which lives in the same listener: /api does not answer.
+the API, which lives in the same listener: the process runs, and its port refuses connections while the
+control's answers. A process that dies or is paused meanwhile, a listener that takes connections but does
+not answer, or a control that does not start leaves the check inconclusive.
 """
+import time
+
 import pytest
 
 from conformance.outcome import inconclusive
@@ -14,27 +20,46 @@ from fixtures.secret_format import random_secret
 
 pytestmark = pytest.mark.behaviour("shared-folders-config-disables-api")
 
-# The API of a normal instance answers within a second or two; waiting longer only slows a confirmation.
-READY_TIMEOUT_S = 8.0
+WAIT_FACTOR, MIN_WAIT_S, POLL_S = 4, 8.0, 0.2
 
 
-def test_a_config_with_shared_folders_has_no_api(sync_target, evidence):
+def test_a_config_with_shared_folders_has_no_api(sync_target, evidence, options):
     if sync_target.kind != "launched":
         inconclusive("needs a build the suite can start a second time (attached instance)")
     shared = {"secret": random_secret("A"), "dir": sync_target.scratch_dir("configured-"),
               "use_relay_server": False, "use_tracker": False, "use_dht": False, "search_lan": False}
-    configured = LaunchedSync(sync_target.build, sync_target.api_key, ready_timeout=READY_TIMEOUT_S,
-                              double_settings=sync_target.double_settings, extra_config={"shared_folders": [shared]})
+    configured = LaunchedSync(sync_target.build, sync_target.api_key, role="second instance (shared_folders)",
+                              double_settings=sync_target.double_settings, extra_config={"shared_folders": [shared]},
+                              answers_expected=False)
+    control = LaunchedSync(sync_target.build, sync_target.api_key, role="control instance",
+                           double_settings=sync_target.double_settings, ready_timeout=options.ready_timeout)
     try:
-        configured.start()
-        exchange = configured.client.call("get_version")
-    except SetupError as refusal:
-        evidence.note("start-up", str(refusal))
-        assert "did not answer" in str(refusal), f"the instance failed otherwise: {refusal}"
-        evidence.because(f"with shared_folders in its config the instance did not answer /api within "
-                         f"{READY_TIMEOUT_S:g} s")
-        return
+        started = time.monotonic()
+        configured.spawn()
+        try:
+            control.start()
+        except SetupError as error:
+            inconclusive(f"the control instance (the same config without shared_folders) did not start: {error}")
+        control_ready_s = time.monotonic() - started
+        wait_s = max(MIN_WAIT_S, WAIT_FACTOR * control_ready_s)
+        while True:
+            exchange = configured.client.call("get_version")
+            if exchange.answered or time.monotonic() - started > wait_s:
+                break
+            time.sleep(POLL_S)
+        still_running = configured.exit_status() is None
     finally:
         configured.stop()
+        control.stop()
     evidence.exchanges.append(exchange.to_dict())
-    assert False, f"with shared_folders in its config, /api still answered: {exchange.summary()}"
+    evidence.note("seconds the control took to answer / seconds the configured instance was asked",
+                  f"{control_ready_s:.1f} / {wait_s:.1f}")
+    assert not exchange.answered, f"with shared_folders in its config, /api still answered: {exchange.summary()}"
+    if not still_running:
+        inconclusive("the instance with shared_folders was no longer running, so its silence says nothing")
+    if exchange.timed_out:
+        inconclusive(f"its port took the connection but did not answer ({exchange.transport_error}): a hang, "
+                     f"not an API switched off")
+    evidence.because(f"with shared_folders in its config the instance ran but refused connections on its API "
+                     f"port for {wait_s:.0f} s ({exchange.transport_error}), while the control answered after "
+                     f"{control_ready_s:.1f} s")

@@ -9,7 +9,7 @@ import pytest
 
 from conformance.outcome import inconclusive
 
-pytestmark = [pytest.mark.behaviour("shutdown-exits"), pytest.mark.destructive]
+pytestmark = [pytest.mark.behaviour("shutdown-exits"), pytest.mark.destructive, pytest.mark.subject("exit")]
 
 EXIT_DEADLINE_S = 10.0
 

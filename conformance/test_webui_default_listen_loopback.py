@@ -36,7 +36,7 @@ def test_without_listen_the_api_is_on_loopback_only(sync_target, evidence):
                      "would expose its API, so this check runs only in the suite's private network namespace")
     if not port_is_free(DEFAULT_WEBUI_PORT):
         inconclusive(f"port {DEFAULT_WEBUI_PORT}, the builds' default, is in use")
-    defaulted = LaunchedSync(sync_target.build, sync_target.api_key, default_listen=True,
+    defaulted = LaunchedSync(sync_target.build, sync_target.api_key, role="second instance (no webui.listen)", default_listen=True,
                              double_settings=sync_target.double_settings)
     try:
         defaulted.start()

@@ -24,6 +24,10 @@ class NoApi(BaseHTTPRequestHandler):
 HTTPServer((host, int(port)), NoApi).serve_forever()
 '''
 
+# a server that answers HTTP 200 with a page, not Sync's JSON
+NOT_JSON_BUILD = OLD_BUILD.replace("1.1.84", "1.4.111").replace("send_response(400)", "send_response(200)") \
+    .replace('"Content-Length", "5"', '"Content-Length", "11"').replace('b"ERROR"', 'b"<html>hello"')
+
 
 def assert_clear_error(run, *phrases):
     assert run.process.returncode == 4, run.output[-2000:]
@@ -108,10 +112,43 @@ def test_unreachable_attached_instance(tmp_path):
     (["--sync-url", "ftp://x", "--sync-binary", "/bin/true"], "choose one target"),
     (["--examples", "0"], "--examples 0: give at least 1"),
     (["--cpu-idle", "90"], "need 0 <= idle < busy"),
-    (["--reports-dir", "/dev/null/reports"], "cannot create it"),
+    (["--reports-dir", "/dev/null/reports"], "cannot write there"),
+    (["--sync-port", "70000"], "--sync-port 70000: give a port from 1 to 65535"),
+    (["--sync-port", "-1"], "--sync-port -1: give a port from 1 to 65535"),
+    (["--hypothesis-seed", "abc"], "--hypothesis-seed abc: give a whole number"),
+    (["--ready-timeout", "0"], "--ready-timeout 0: give a positive number of seconds"),
+    (["--request-timeout", "-2"], "--request-timeout -2: give a positive number of seconds"),
+    (["--sync-url", "http://u:pw@127.0.0.1:99999"], "the port is not a number from 1 to 65535"),
 ])
 def test_bad_options(tmp_path, args, phrase):
     assert_clear_error(run_conformance(tmp_path, *args), phrase)
+
+
+def test_a_mistyped_path_stops_the_run_before_any_build_starts(tmp_path):
+    run = run_conformance(tmp_path, checks=("conformance", "nosuchfile"))
+    assert_clear_error(run, "nosuchfile: no such file or directory")
+    assert not (tmp_path / "reports").exists() or not list((tmp_path / "reports").glob("sync-*"))
+
+
+def test_an_empty_catalogue_is_refused(tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    assert_clear_error(run_conformance(tmp_path, "--catalogue", str(empty)), "names no behaviour")
+
+
+def test_a_full_reports_dir_is_found_before_the_build_starts(tmp_path, monkeypatch):
+    from conformance import report_files
+    monkeypatch.setattr(report_files.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 1024})())
+    with pytest.raises(report_files.ReportsDirError, match="only 0 MB free"):
+        report_files.check_reports_dir(tmp_path)
+
+
+def test_a_200_that_is_not_sync_json_is_named_as_such(tmp_path):
+    script = tmp_path / "btsync"
+    script.write_text(f"#!{sys.executable}\n" + NOT_JSON_BUILD)
+    script.chmod(0o755)
+    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY)
+    assert_clear_error(run, "answered get_version with HTTP 200 but not with Sync's JSON", "'<html>hello'")
 
 
 def test_namespace_not_permitted_names_the_fixes(monkeypatch):

@@ -1,0 +1,107 @@
+"""Where a run's report files go, and the last look at them before the run ends.
+
+A complete run (every check of every behaviour has a verdict, nothing interrupted it) writes
+`reports/sync-<version>.{json,html,xml}`. An incomplete one (a selection with -k, -m or a file; Ctrl-C,
+SIGTERM, -x) writes the same names when no complete report of that version is there to lose; where one
+is, it writes `sync-<version>.partial.*` instead and says so, so a complete report is never replaced by
+less. To know which in time, a run that starts beside a complete report writes its HTML and XML under
+the partial names and moves them when it ends complete. The JSON and the HTML say whether the run was
+complete.
+
+Last, every file is redacted once more with everything the run has learned by its end (a secret a peer
+learned after a check's evidence was written is still hidden).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from fixtures.redaction import Redactor
+
+PARTIAL = ".partial"
+MIN_FREE_BYTES = 64 * 1024 * 1024  # a full run's reports take a few MB; a thousand-folder run more
+
+
+class ReportsDirError(ValueError):
+    pass
+
+
+def check_reports_dir(directory: Path) -> None:
+    """Before anything starts: the directory exists (or can be made), takes a file and has room."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-"):
+            pass
+    except OSError as error:
+        raise ReportsDirError(f"--reports-dir {directory}: cannot write there ({error.strerror}); pass a "
+                              f"writable directory") from None
+    free = shutil.disk_usage(directory).free
+    if free < MIN_FREE_BYTES:
+        raise ReportsDirError(f"--reports-dir {directory}: only {free // 2 ** 20} MB free, a run needs about "
+                              f"{MIN_FREE_BYTES // 2 ** 20} MB; free some space or pass another directory")
+
+
+@dataclass
+class ReportFiles:
+    """The final and the partial paths of one run's JSON, HTML and XML (the HTML and XML only where the
+    suite chose them: a path given with --html or --junitxml is the user's and stays as given)."""
+    json: Path
+    html: Path | None
+    xml: Path | None
+    staged: bool  # a complete report was there when the run began: write under the partial names first
+
+    @classmethod
+    def for_stem(cls, directory: Path, stem: str, html_given: bool, xml_given: bool) -> ReportFiles:
+        files = cls(directory / f"{stem}.json", None if html_given else directory / f"{stem}.html",
+                    None if xml_given else directory / f"{stem}.xml", staged=False)
+        files.staged = files.complete_report_exists()
+        return files
+
+    def writing_path(self, final: Path) -> Path:
+        """Where pytest-html or JUnit writes while the run goes on."""
+        return self.partial(final) if self.staged else final
+
+    @staticmethod
+    def partial(path: Path) -> Path:
+        return path.with_name(path.stem + PARTIAL + path.suffix)
+
+    def complete_report_exists(self) -> bool:
+        try:
+            return bool(json.loads(self.json.read_text()).get("run_info", {}).get("complete"))
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def write_json(self, document: dict, complete: bool) -> Path:
+        """Writes the JSON where it belongs (see the module doc); returns the path (OSError if it cannot)."""
+        path = self.json if complete or not self.complete_report_exists() else self.partial(self.json)
+        staged = self.partial(path) if path == self.json else path.with_name(path.name + ".tmp")
+        staged.write_text(json.dumps(document, indent=1, ensure_ascii=False))
+        os.replace(staged, path)
+        return path
+
+    def settle(self, json_path: Path) -> list[Path]:
+        """Puts the HTML and XML where the JSON went (partial names or final ones). Returns the files
+        this run wrote."""
+        written = [json_path]
+        for final in (self.html, self.xml):
+            if final is None or not self.writing_path(final).exists():
+                continue
+            if json_path == self.json and self.staged:
+                os.replace(self.partial(final), final)
+            written.append(final if json_path == self.json else self.partial(final))
+        return written
+
+
+def redact_files(paths: list[Path], redactor: Redactor) -> None:
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        redacted = redactor.text(text)
+        if redacted != text:
+            path.write_text(redacted, encoding="utf-8")

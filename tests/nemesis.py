@@ -1,0 +1,118 @@
+"""A nemesis for the suite's own tests: a pytest plugin loaded into a conformance run against the double
+(`-p tests.nemesis --nemesis FAULT --nemesis-log FILE`). Inside every check, each instance of ours that
+answers a request is hit by FAULT right after its first answer in that check:
+
+- kill:  SIGKILL;
+- pause: SIGSTOP, then SIGCONT after --nemesis-pause seconds (longer than the request timeout);
+- slow:  SIGUSR1, after which the double answers every request late (SYNC_DOUBLE_SLOW_ANSWER_S);
+- drop:  SIGUSR2, after which the double drops the next connection without an answer.
+
+A fault "lands" when it took effect inside the check: the signal reached a running process (kill,
+pause), a later answer in the check came late (slow), or a later request went unanswered (drop). The
+log has a line per landing: the check, the fault, the instance's role and the request after which it hit.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from fixtures.client import SyncClient
+from fixtures.watch import JOURNAL, slow_ms
+
+SIGNALS = {"kill": signal.SIGKILL, "pause": signal.SIGSTOP, "slow": signal.SIGUSR1, "drop": signal.SIGUSR2}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--nemesis", choices=sorted(SIGNALS), help="the fault to inject into every check")
+    parser.addoption("--nemesis-log", help="where to write a JSON line per fault that landed")
+    parser.addoption("--nemesis-pause", type=float, default=1.5, help="seconds a paused instance stays paused")
+
+
+class Nemesis:
+    def __init__(self, fault: str, log_path: str, pause_s: float):
+        self.fault, self.log_path, self.pause_s = fault, log_path, pause_s
+        self.check: str | None = None
+        self.hit: dict[str, dict] = {}  # base_url -> the pending landing of this check's fault there
+        self.lock = threading.Lock()
+
+    def arm(self, check: str | None) -> None:
+        with self.lock:
+            self.check, self.hit = check, {}
+
+    def observe(self, exchange) -> None:
+        with self.lock:
+            if self.check is None:
+                return
+            pending = self.hit.get(exchange.base_url)
+            if pending is not None:
+                self._maybe_landed(pending, exchange)
+                return
+            instance = next((candidate for candidate in JOURNAL.instances()
+                             if getattr(candidate, "base_url", None) == exchange.base_url
+                             and getattr(candidate, "pid", None)), None)
+            if instance is None or not exchange.answered or instance.exit_status() is not None:
+                return
+            pid = instance.pid
+            self.hit[exchange.base_url] = pending = {"check": self.check, "fault": self.fault,
+                                                     "instance": instance.role, "after": exchange.method,
+                                                     "pid": pid, "landed": False}
+            os.kill(pid, SIGNALS[self.fault])
+            time.sleep(0.05)  # the double's signal handler runs in its main thread: let it before the next request
+            if self.fault == "pause":
+                threading.Timer(self.pause_s, _resume, args=(pid,)).start()
+            if self.fault in ("kill", "pause"):
+                self._land(pending)
+
+    def _maybe_landed(self, pending: dict, exchange) -> None:
+        instance = next((candidate for candidate in JOURNAL.instances()
+                         if getattr(candidate, "base_url", None) == exchange.base_url), None)
+        if pending["landed"] or instance is None or instance.pid != pending["pid"]:  # not after a restart
+            return
+        if (self.fault == "slow" and exchange.answered and exchange.elapsed_ms > slow_ms()) or \
+                (self.fault == "drop" and not exchange.answered):
+            self._land(pending)
+
+    def _land(self, pending: dict) -> None:
+        pending["landed"] = True
+        with open(self.log_path, "a") as log:
+            log.write(json.dumps({key: value for key, value in pending.items() if key != "landed"}) + "\n")
+
+
+def _resume(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGCONT)
+    except ProcessLookupError:
+        pass
+
+
+NEMESIS = pytest.StashKey[Nemesis]()
+
+
+def pytest_configure(config):
+    if config.option.nemesis:
+        nemesis = config.stash[NEMESIS] = Nemesis(config.option.nemesis, config.option.nemesis_log,
+                                                  config.option.nemesis_pause)
+        SyncClient.everyone.append(nemesis.observe)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    nemesis = item.config.stash.get(NEMESIS, None)
+    if nemesis is not None:
+        nemesis.arm(item.nodeid)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        nemesis = item.config.stash.get(NEMESIS, None)
+        if nemesis is not None:
+            nemesis.arm(None)
