@@ -173,8 +173,10 @@ class ConcurrentScenarios:
             thread.start()
 
     def _run(self, scenario: Scenario, group: PeerGroup, options) -> None:
-        """Runs one scenario; every incident of any instance while it ran goes into its evidence, so the
-        check that reports it is decided with them (a peer that died is named in its reason)."""
+        """Runs one scenario; every incident of any instance while it observed goes into its evidence, so
+        the check that reports it is decided with them (a peer that died is named in its reason). Its
+        clean-up (removing its shares) comes after: a death it provokes concerns the scenarios still
+        observing, not this one."""
         started = time.time()
         run = PeerScenario(group, options)
         error = None
@@ -182,15 +184,14 @@ class ConcurrentScenarios:
             scenario(run)
         except BaseException as raised:  # an assertion (contradicted), inconclusive(), or a harness error
             error = raised
-        finally:
-            try:
-                run.finish()
-            except Exception:
-                pass  # an instance gone at teardown: its folders go with it
-            for instance in group.instances:
-                instance.note_death()
-            run.evidence.incidents += [incident for incident in JOURNAL.between(started, time.time())
-                                       if incident not in run.evidence.incidents]
+        observed = time.time()
+        for instance in group.instances:
+            instance.note_death()
+        run.evidence.incidents += JOURNAL.between(started, observed)
+        try:
+            run.finish()
+        except Exception:
+            pass  # an instance gone at teardown: its folders go with it
         self.outcomes[scenario] = (run.evidence, error)
 
     def outcome(self, scenario: Scenario) -> tuple[Evidence, BaseException | None]:

@@ -43,6 +43,9 @@ class Nemesis:
     def arm(self, check: str | None) -> None:
         with self.lock:
             self.check, self.hit = check, {}
+            target = next((candidate for candidate in JOURNAL.instances() if candidate.role == "target"), None)
+            if check and self.fault in ("slow", "drop") and getattr(target, "pid", None):
+                self._strike(target, "(the check's start)")
 
     def observe(self, exchange) -> None:
         with self.lock:
@@ -55,11 +58,14 @@ class Nemesis:
             instance = next((candidate for candidate in JOURNAL.instances()
                              if getattr(candidate, "base_url", None) == exchange.base_url
                              and getattr(candidate, "pid", None)), None)
-            if instance is None or not exchange.answered or instance.exit_status() is not None:
-                return
+            if instance is not None and exchange.answered:
+                self._strike(instance, exchange.method)
+
+    def _strike(self, instance, after: str | None) -> None:
+        if instance.exit_status() is None:
             pid = instance.pid
-            self.hit[exchange.base_url] = pending = {"check": self.check, "fault": self.fault,
-                                                     "instance": instance.role, "after": exchange.method,
+            self.hit[instance.base_url] = pending = {"check": self.check, "fault": self.fault,
+                                                     "instance": instance.role, "after": after,
                                                      "pid": pid, "landed": False}
             os.kill(pid, SIGNALS[self.fault])
             time.sleep(0.05)  # the double's signal handler runs in its main thread: let it before the next request
