@@ -14,7 +14,19 @@ CATALOGUE = load()
 
 @pytest.fixture(scope="module")
 def all_on(tmp_path_factory):
-    return run_conformance(tmp_path_factory.mktemp("on"), "--double-switches", "all", *FAST)
+    """Every check, peers included, with a witness of every secret any client saw (tests/witness.py)."""
+    tmp = tmp_path_factory.mktemp("on")
+    return run_conformance(tmp, "--double-switches", "all", *FAST, "-p", "tests.witness",
+                           "--witness-log", str(tmp / "seen.txt"))
+
+
+def test_no_secret_any_client_saw_reaches_any_output(all_on):
+    seen = set((all_on.tmp.parent / "seen.txt").read_text().split())
+    assert len(seen) > 20, "the witness saw too little to prove anything"
+    outputs = {path.name: path.read_text() for path in all_on.reports_dir.iterdir()}
+    outputs["terminal"] = all_on.output
+    leaks = {name: [value[:4] + "..." for value in seen if value in text] for name, text in outputs.items()}
+    assert not any(leaks.values()), leaks
 
 
 @pytest.fixture(scope="module")
