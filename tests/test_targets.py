@@ -29,10 +29,11 @@ def test_lifecycle_crash_is_recorded_then_restart_keeps_the_client(crashing_doub
     assert crashing_double.alive()
     exchange = client.call("get_secrets", secret="not a secret")
     assert not exchange.answered and "connection" in exchange.transport_error
-    assert not crashing_double.alive()
-    crash = crashing_double.crash_record()
+    crash = crashing_double.check_health()
+    assert crash["kind"] == "died" and crash["instance"] == "target"
     assert crash["exit_status"] == -11 and crash["process"] == "killed by signal 11 (SIGSEGV)"
     assert "crashing on purpose" in crash["log_tail"]
+    assert not crashing_double.alive()
     crashing_double.restart()
     assert crashing_double.client is client and crashing_double.pid != first_pid
     assert client.call("get_version").json == {"version": "1.4.111"}
