@@ -143,14 +143,14 @@ def test_shape_keeps_keys_and_types_and_drops_values():
 
 def test_answers_to_generated_examples_stay_out_of_the_digest():
     evidence = Evidence()
-    answer = Exchange("/api", {"method": "get_version"}, started=0.0, elapsed_ms=1.0, status=200,
+    answer = Exchange("http://127.0.0.1:1", "/api", {"method": "get_version"}, started=0.0, elapsed_ms=1.0, status=200,
                       text='{"version": "1"}', json={"version": "1"})
     evidence.record(answer)
     digest = evidence.to_dict()["fingerprint"]["digest"]
 
     @given(st.just(0))
     def generated(_):
-        evidence.record(Exchange("/api", {"method": "get_os"}, started=0.0, elapsed_ms=1.0, status=200, text="{}",
+        evidence.record(Exchange("http://127.0.0.1:1", "/api", {"method": "get_os"}, started=0.0, elapsed_ms=1.0, status=200, text="{}",
                                  json={}))
 
     generated()
