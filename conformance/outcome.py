@@ -39,40 +39,6 @@ def inconclusive(reason: str) -> None:
     raise Inconclusive(reason)
 
 
-def blame_crash(target, evidence: Evidence, **context) -> dict | None:
-    """If the target is not healthy (died, paused, hung, slow): add `context` (such as the request that
-    caused it) to the incident, show it in this check's evidence, restart the target, and return the
-    incident (the same record the journal holds, so a check can mark it `reproduced`)."""
-    incident = target.check_health()
-    if incident is None:
-        return None
-    incident.update(context)
-    evidence.crashes.append(incident)
-    target.restart()
-    return incident
-
-
-def provoke_crash(client, target, evidence: Evidence, path: str, params: dict, **context) -> dict | None:
-    """Send one request; if the target does not survive it with a crash (a crash signal or a non-zero
-    exit), send it again to the freshly restarted target. The crash incident, marked `reproduced` when the
-    second death was a crash too (conformance/verdict.py counts only those), or None when the target
-    survived or ended some other way (killed from outside, exit 0, a hang: incidents, not observations)."""
-    from conformance.verdict import is_crash
-    exchange = client.request(path, params)
-    if exchange.answered:
-        return None
-    crash = blame_crash(target, evidence, request=exchange.to_dict(), **context)
-    if crash is None or not is_crash(crash.get("exit_status")):
-        return None
-    again = client.request(path, params)
-    replay = None if again.answered else blame_crash(target, evidence, request=again.to_dict(), replay=True, **context)
-    reproduced = replay is not None and is_crash(replay.get("exit_status"))
-    for incident, sent in ((crash, exchange), (replay, again)):
-        if incident is not None:
-            incident.update(reproduced=reproduced, provoked_by=[sent.started])
-    return crash
-
-
 @dataclass
 class Evidence:
     """What one check saw. Filled by the check and by the harness (exchanges, crashes)."""
@@ -122,7 +88,8 @@ class Evidence:
 
     def to_dict(self) -> dict:
         return {"facts": self.facts, "exchanges": self.exchanges, "exchanges_total": self.exchanges_total,
-                "crashes": self.crashes, "incidents": self.incidents, "reproducers": self.reproducers, "series": self.series,
+                "crashes": self.crashes, "incidents": self.incidents, "reproducers": self.reproducers,
+                "series": self.series,
                 "fingerprint": {"digest": fingerprint.digest(self.signatures), "signatures": sorted(self.signatures),
                                 "generated_signatures": sorted(self.generated_signatures)}}
 

@@ -18,13 +18,13 @@ from _pytest.runner import runtestprotocol
 from conformance import catalogue as catalogue_module
 from conformance import expectations as expectations_module
 from conformance import report, report_files
-from conformance.outcome import (CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence,
-                                 Inconclusive, blame_crash, fold)
+from conformance.crashes import blame_crash
+from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive, fold
 from conformance.verdict import HARNESS_ERROR, decide
 from fixtures.build import PROJECT_ROOT
+from fixtures.attach import split_credentials
 from fixtures.client import SyncClient
 from fixtures.errors import SetupError
-from fixtures.attach import split_credentials
 from fixtures.redaction import SECRETS, Redactor
 from fixtures.target import OpenedTarget, TargetChoice, open_target
 from fixtures.watch import JOURNAL
@@ -57,7 +57,6 @@ class SuiteRun:
     behaviour_of: dict[str, str] = field(default_factory=dict)  # node id -> behaviour
     interrupted: str | None = None  # why the run stopped early
     write_error: str | None = None
-
     collected: int = 0  # checks collected before -k/-m deselected any
 
     @property
@@ -275,8 +274,8 @@ def _use_example_database(version: str) -> None:
 def _safe_options(config: pytest.Config) -> dict:
     names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
              "double_profile", "double_switches", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
-             "examples", "ready_timeout", "request_timeout", "expectations", "baseline", "catalogue", "peer_deadline", "peer_watch",
-             "peer_file_mb")
+             "examples", "ready_timeout", "request_timeout", "expectations", "baseline", "catalogue",
+             "peer_deadline", "peer_watch", "peer_file_mb")
     options = {name: getattr(config.option, name) for name in names}
     if options["sync_url"]:  # a password inside the URL goes nowhere
         base_url, _, _ = split_credentials(options["sync_url"])

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, find, settings
 from hypothesis.errors import NoSuchExample
 
-from conformance.outcome import provoke_crash
+from conformance.crashes import provoke_crash
 from conformance.strategies import invalid_secrets
 from fixtures.client import API_PATH, Exchange
 

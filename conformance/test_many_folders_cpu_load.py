@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conformance.outcome import blame_crash, inconclusive
+from conformance.crashes import blame_crash
+from conformance.outcome import inconclusive
 from fixtures.cpu import CpuSampler
 
 pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destructive]

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from fixtures.api_facts import API_METHODS
 from fixtures.client import Exchange
-from conformance.outcome import inconclusive, provoke_crash
+from conformance.crashes import provoke_crash
+from conformance.outcome import inconclusive
 from conformance.strategies import invalid_secrets
 from fixtures.secret_format import ALPHABET, is_well_formed
 

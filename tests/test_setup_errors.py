@@ -66,12 +66,16 @@ def test_tarball_without_a_build(tmp_path):
     assert_clear_error(run, "holds no btsync executable")
 
 
-def test_build_without_the_v1_api(tmp_path):
+@pytest.mark.parametrize("program, phrases", [
+    (OLD_BUILD, ("does not serve the v1 API", "HTTP 400")),
+    (NOT_JSON_BUILD, ("answered get_version with HTTP 200 but not with Sync's JSON", "'<html>hello'")),
+], ids=["no-v1-api", "not-sync-json"])
+def test_a_build_whose_api_is_not_syncs_is_named_as_such(tmp_path, program, phrases):
     script = tmp_path / "btsync"
-    script.write_text(f"#!{sys.executable}\n" + OLD_BUILD)
+    script.write_text(f"#!{sys.executable}\n" + program)
     script.chmod(0o755)
     run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY)
-    assert_clear_error(run, "does not serve the v1 API", "HTTP 400")
+    assert_clear_error(run, *phrases)
 
 
 def test_api_key_missing(tmp_path, double_wrapper):
@@ -141,14 +145,6 @@ def test_a_full_reports_dir_is_found_before_the_build_starts(tmp_path, monkeypat
     monkeypatch.setattr(report_files.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 1024})())
     with pytest.raises(report_files.ReportsDirError, match="only 0 MB free"):
         report_files.check_reports_dir(tmp_path)
-
-
-def test_a_200_that_is_not_sync_json_is_named_as_such(tmp_path):
-    script = tmp_path / "btsync"
-    script.write_text(f"#!{sys.executable}\n" + NOT_JSON_BUILD)
-    script.chmod(0o755)
-    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY)
-    assert_clear_error(run, "answered get_version with HTTP 200 but not with Sync's JSON", "'<html>hello'")
 
 
 def test_namespace_not_permitted_names_the_fixes(monkeypatch):
