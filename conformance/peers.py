@@ -21,7 +21,7 @@ from typing import Callable
 from conformance.outcome import Evidence, inconclusive
 from fixtures.client import SyncClient
 from fixtures.peers import PeerGroup
-from fixtures.shared_tree import write_tree
+from fixtures.shared_tree import read_tree, write_tree
 from fixtures.watch import JOURNAL
 
 POLL_S = 0.5
@@ -122,6 +122,17 @@ class PeerScenario:
 
     def watch_window(self, later_change_took: float) -> float:
         return max(self.options.peer_watch, later_change_took)
+
+    def prove_link_alive(self, share: Share, writer: int, readers: tuple[int, ...], after: str) -> float:
+        """After a watch that nothing spread: a new file written on `writer` must still reach `readers`,
+        or the quiet may have been a dead link (inconclusive). Seconds it took."""
+        name = f"alive-after-{len(self.evidence.facts)}.txt"
+        write_tree(share.dir(writer), {name: b"the link still carries files\n"})
+        took = self.wait_for(f"a file written {after} reached the peers",
+                             lambda: all(name in read_tree(share.dir(index)) for index in readers))
+        if took is None:
+            inconclusive(f"a file written {after} did not reach the peers either: the quiet may have been a dead link")
+        return took
 
     def hold_for(self, seconds: float, holds) -> bool:
         """Watch `holds()` for `seconds`; False as soon as it fails."""

@@ -55,6 +55,13 @@ def scenario(run):
     assert untouched, f"a peer with an F secret received the add_folder share's files: {sorted(received)}"
     assert "encryption" not in family, \
         f"get_secrets offered an encryption secret for add_folder's share: {sorted(family)}"
+    if added.error_code() != 0:
+        inconclusive(f"add_folder refused the F secret ({added.summary()}): no encrypted peer joined, so its "
+                     f"getting nothing says nothing")
+    listed = run.clients[2].call("get_folders").json
+    if not any(isinstance(entry, dict) and entry.get("dir") == would_be for entry in listed or []):
+        inconclusive("after the watch the F peer no longer lists its folder: it may not have been sharing at all")
+    run.prove_link_alive(share, 0, (1,), after="by the owner after the watch")
     run.evidence.because(f"get_secrets offered only {sorted(family)}; the read-only control got the files in {took} s, "
                          f"the F peer ({added.summary()}) nothing in {run.watch_window(took):.0f} s more")
 

@@ -26,7 +26,12 @@ def scenario(run):
                     lambda: read_tree(first.dir(1)) == ORIGINALS) is None:
         inconclusive("the read-only peer never received the files it was to pass on")
     source, secret, _ = first.members[0]
-    source.call("remove_folder", secret=secret)
+    removed = source.call("remove_folder", secret=secret)
+    still_there = [entry for entry in source.call("get_folders").json or []
+                   if isinstance(entry, dict) and entry.get("secret") == secret]
+    if removed.error_code() != 0 or still_there:
+        inconclusive(f"the read-write peer was not removed ({removed.summary()}; still listed: {bool(still_there)}), "
+                     f"so the read-only peer would not be feeding alone")
     feeding = run.share([None, None, secrets["encryption"]])
     hosts = f"127.0.0.1:{run.listening_port(1)}"
     run.clients[2].call("set_folder_hosts", secret=secrets["encryption"], hosts=hosts)

@@ -13,8 +13,11 @@ from conformance.catalogue import load
 from tests.conftest import ROOT, leftovers, run_conformance
 
 FAULTS = ("kill", "pause", "slow", "drop")
+# Kill and pause meet the double with every behaviour on; slow and drop meet it as 1.4.111 behaves (with
+# every behaviour on, invalid-secret-crash's first request kills the slowed process: nothing left to slow).
+SWITCHES = {"kill": "all", "pause": "all", "slow": "observed", "drop": "observed"}
 # Lean budgets and a short request timeout: a pause or a slow answer needs to outlast half of it only.
-LEAN = ["--double-switches", "all", "--examples", "5", "--many-folders", "20", "--cpu-window", "1",
+LEAN = ["--examples", "5", "--many-folders", "20", "--cpu-window", "1",
         "--peer-deadline", "4", "--peer-watch", "1", "--peer-file-mb", "0.5", "--request-timeout", "0.5",
         "--nemesis-pause", "0.75"]
 CHECK_FILES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "conformance").glob("test_*.py"))
@@ -29,7 +32,8 @@ def under_fault(tmp_path_factory) -> dict:
         fault, half, tmp = job
         log = tmp / "landed.jsonl"
         log.touch()
-        done = run_conformance(tmp, "-p", "tests.nemesis", "--nemesis", fault, "--nemesis-log", str(log), *LEAN,
+        done = run_conformance(tmp, "-p", "tests.nemesis", "--nemesis", fault, "--nemesis-log", str(log),
+                               "--double-switches", SWITCHES[fault], *LEAN,
                                checks=HALVES[half], env={"SYNC_DOUBLE_SLOW_ANSWER_S": "0.35"}, timeout=600)
         return fault, done, [json.loads(line) for line in log.read_text().splitlines()]
     jobs = [(fault, half, tmp_path_factory.mktemp(f"{fault}{half}")) for fault in FAULTS for half in (0, 1)]
@@ -78,7 +82,7 @@ def test_the_fault_reaches_every_behaviour_and_says_what_happened(under_fault, f
 @pytest.mark.parametrize("fault", FAULTS)
 def test_the_run_ends_on_its_own_and_leaves_nothing(under_fault, fault):
     for done, _ in under_fault[fault]:
-        assert done.process.returncode == 0, done.output[-3000:]  # inconclusive is a skip, never a failure
+        assert done.process.returncode == 0, done.output[-3000:]  # inconclusive: a skip; departures: xfails
         assert done.document()["run_info"]["complete"] is False  # a half of the checks: a selection
         assert leftovers(done.tmp) == ([], [])
         assert "Traceback" not in done.output
