@@ -1,6 +1,7 @@
 """Every check must be able to fail. Against the double with every behaviour switched on, each check
-confirms; with only its own behaviour switched off (the rest on, so nothing else can be the cause), it
-contradicts. Runs the real conformance command, as a user would."""
+confirms; with only its own behaviour switched off (the rest on, so nothing else can be the cause), each
+check of that behaviour (not just one of them) contradicts, with a reason of its own. Runs the real
+conformance command, as a user would."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -44,14 +45,31 @@ def test_the_double_has_a_switch_for_every_catalogue_behaviour():
     assert set(SWITCHES) == set(CATALOGUE)
 
 
-@pytest.mark.parametrize("behaviour", SWITCHES)
-def test_check_confirms_when_the_double_has_the_behaviour(all_on, behaviour):
-    assert all_on.verdicts().get(behaviour) == "confirmed", all_on.output[-3000:]
+def checks_of(run, behaviour: str) -> dict[str, dict]:
+    """Each check of a behaviour in a run: node id -> its result."""
+    return {check["check"]: check for item in run.document()["results"] if item["behaviour"] == behaviour
+            for check in item["evidence"]}
 
 
 @pytest.mark.parametrize("behaviour", SWITCHES)
-def test_check_contradicts_when_the_double_lacks_only_that_behaviour(one_switched_off, behaviour):
+def test_every_check_confirms_when_the_double_has_the_behaviour(all_on, behaviour):
+    checks = checks_of(all_on, behaviour)
+    assert checks, f"no check of {behaviour} ran"
+    assert {check: result["verdict"] for check, result in checks.items()} == dict.fromkeys(checks, "confirmed"), \
+        [(check, result["reason"][:200]) for check, result in checks.items() if result["verdict"] != "confirmed"]
+
+
+@pytest.mark.parametrize("behaviour", SWITCHES)
+def test_every_check_contradicts_when_the_double_lacks_only_that_behaviour(all_on, one_switched_off, behaviour):
     run = one_switched_off[behaviour]
+    checks = checks_of(run, behaviour)
+    assert set(checks) == set(checks_of(all_on, behaviour)), "the same checks ran both times"
+    not_contradicting = [(check, result["verdict"], result["reason"][:200]) for check, result in checks.items()
+                         if result["verdict"] != "contradicted"]
+    assert not not_contradicting, not_contradicting
+    generic = [check for check, result in checks.items()
+               if result["reason"] in ("an assertion of the check failed", "") or result["reason"].startswith("assert ")]
+    assert not generic, f"contradictions that do not say what was observed: {generic}"
     assert run.verdicts() == {behaviour: "contradicted"}, run.output[-3000:]
     assert run.process.returncode == 1, "a contradiction must fail the pytest run"
     assert leftovers(run.tmp) == ([], [])
