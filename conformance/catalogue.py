@@ -1,6 +1,8 @@
 """The behaviour catalogue (catalogue.toml) as data the plugin, the reports and the tests share."""
 from __future__ import annotations
 
+import re
+
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,5 +58,12 @@ def load(path: Path = CATALOGUE_PATH) -> dict[str, Behaviour]:
             if not verdicts or any(item not in EXPECTED_VERDICTS for item in verdicts):
                 raise ValueError(f"{path}: behaviour {behaviour.id}: expected verdict {verdict!r} is not one of "
                                  f"{EXPECTED_VERDICTS} or a list of them")
+            departure = expectation.get("departure")
+            if departure is not None:
+                try:
+                    re.compile(departure)
+                except re.error as error:
+                    raise ValueError(f"{path}: behaviour {behaviour.id}: departure {departure!r} is not a regular "
+                                     f"expression ({error})") from None
         catalogue[behaviour.id] = behaviour
     return catalogue

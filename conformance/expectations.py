@@ -4,7 +4,8 @@ Expectations come from one of three places (`--expectations`):
 
 - `catalogue` (default): each behaviour's `[[behaviour.expect]]` entries, version ranges (`since`,
   `until`, both inclusive and optional) on a platform, each with a verdict, or a list of both verdicts
-  where a build was seen to go either way (then neither fails the run). Outside every range a behaviour is expected to be
+  where a build was seen to go either way (then neither fails the run). An expected contradiction
+  carries `departure`, a regular expression its reason must match: the way the build was seen to depart. Outside every range a behaviour is expected to be
   confirmed: the catalogue states how Sync should behave, the ranges record where builds depart.
 - a baseline: the verdicts of an earlier run's JSON report (`--baseline FILE`), so CI fails only on
   what changed since.
@@ -15,6 +16,8 @@ Judgements, per behaviour:
 - `as expected`: confirmed where confirmed was expected;
 - `expected departure`: contradicted where contradicted was expected (shown as a strict xfail);
 - `regression`: contradicted where confirmed was expected (the run fails);
+- `departs differently`: contradicted where a contradiction was expected, but for another reason than
+  the recorded one (other keys missing, another error code): the run fails;
 - `stale`: confirmed where contradicted was expected: the build no longer departs, the expectation is
   out of date (the run fails, like a strict xfail that passed);
 - `undecided`: inconclusive; nothing to judge (never a failure, never a pass).
@@ -28,9 +31,9 @@ from pathlib import Path
 
 from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE
 
-AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, UNDECIDED = (
-    "as expected", "expected departure", "regression", "stale", "undecided")
-FAILING = (REGRESSION, STALE)
+AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, UNDECIDED, DEPARTS_DIFFERENTLY = (
+    "as expected", "expected departure", "regression", "stale", "undecided", "departs differently")
+FAILING = (REGRESSION, STALE, DEPARTS_DIFFERENTLY)
 
 
 def version_key(version: str | None) -> tuple:
@@ -44,6 +47,7 @@ class Expectation:
     verdicts: tuple[str, ...]  # one, or both where a build was seen to go either way
     source: str  # where it comes from, for messages: "catalogue 1.3.106..1.4.111 linux-x64", "baseline FILE"
     note: str | None = None
+    departure: str | None = None  # a regular expression an expected contradiction's reason matches
 
     @property
     def verdict(self) -> str:
@@ -68,7 +72,7 @@ def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation
             continue
         where = f"{since or '...'}..{until or '...'}" + (f" {entry['platform']}" if entry.get("platform") else "")
         verdicts = entry["verdict"] if isinstance(entry["verdict"], list) else [entry["verdict"]]
-        return Expectation(tuple(verdicts), f"catalogue {where}", entry.get("note"))
+        return Expectation(tuple(verdicts), f"catalogue {where}", entry.get("note"), entry.get("departure"))
     return Expectation((CONFIRMED,), "catalogue statement (no recorded departure for this version)")
 
 
@@ -111,11 +115,15 @@ class Expectations:
         return Expectation((CONFIRMED,), "no recorded departures apply to this run")
 
 
-def judge(verdict: str, expectation: Expectation | None) -> str:
+def judge(verdict: str, expectation: Expectation | None, reason: str = "") -> str:
     if verdict == INCONCLUSIVE or expectation is None:
         return UNDECIDED
     if verdict in expectation.verdicts:
-        return AS_EXPECTED if verdict == CONFIRMED else EXPECTED_DEPARTURE
+        if verdict == CONFIRMED:
+            return AS_EXPECTED
+        if expectation.departure and not re.search(expectation.departure, reason):
+            return DEPARTS_DIFFERENTLY
+        return EXPECTED_DEPARTURE
     return STALE if verdict == CONFIRMED else REGRESSION
 
 
@@ -126,6 +134,9 @@ def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectat
                 f"the build now confirms it")
     if judgement == REGRESSION:
         return f"{behaviour_id} on {version}: expected confirmed ({expectation.source}), the build contradicts it"
+    if judgement == DEPARTS_DIFFERENTLY:
+        return (f"{behaviour_id} on {version}: contradicted, but not the way {expectation.source} records "
+                f"(its reason should match {expectation.departure!r})")
     if judgement == EXPECTED_DEPARTURE:
         return f"{behaviour_id} on {version}: contradicted, as expected ({expectation.source})"
     return f"{behaviour_id} on {version}: {verdict}"

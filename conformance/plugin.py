@@ -75,9 +75,10 @@ class SuiteRun:
         return (self.interrupted is None and self.selection is None
                 and {result.check for result in self.results} >= set(self.selected))
 
-    def judgement(self, behaviour_id: str, verdict: str) -> tuple[expectations_module.Expectation | None, str]:
+    def judgement(self, behaviour_id: str, verdict: str,
+                  reason: str = "") -> tuple[expectations_module.Expectation | None, str]:
         expectation = self.expectations.for_behaviour(behaviour_id)
-        return expectation, expectations_module.judge(verdict, expectation)
+        return expectation, expectations_module.judge(verdict, expectation, reason)
 
     @property
     def target(self):
@@ -476,11 +477,13 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
     """A departure the expectations foresee is a strict xfail; a behaviour that no longer departs fails
     on its last check ('stale'); an unforeseen contradiction stays a failure."""
     if result.verdict == CONTRADICTED:
-        expectation, judgement = run.judgement(result.behaviour, CONTRADICTED)
+        expectation, judgement = run.judgement(result.behaviour, CONTRADICTED, result.reason)
+        explanation = expectations_module.explain(result.behaviour, run.version, CONTRADICTED, expectation, judgement)
         if judgement == expectations_module.EXPECTED_DEPARTURE:
             test_report.outcome = "skipped"
-            test_report.wasxfail = expectations_module.explain(result.behaviour, run.version, CONTRADICTED,
-                                                               expectation, judgement)
+            test_report.wasxfail = explanation
+        elif judgement == expectations_module.DEPARTS_DIFFERENTLY:
+            test_report.longrepr = f"{explanation}; the build says: {result.reason}"
         return
     if result.verdict == CONFIRMED and run.last_check_of.get(result.behaviour) == item.nodeid:
         verdict, _ = fold([other for other in run.results if other.behaviour == result.behaviour])
@@ -558,7 +561,8 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     results = report.behaviour_results(run)
     for item in results:
         marker = {expectations_module.EXPECTED_DEPARTURE: " (expected)", expectations_module.STALE: " (STALE)",
-                  expectations_module.REGRESSION: " (UNEXPECTED)"}.get(item["judgement"], "")
+                  expectations_module.REGRESSION: " (UNEXPECTED)",
+                  expectations_module.DEPARTS_DIFFERENTLY: " (DEPARTS DIFFERENTLY)"}.get(item["judgement"], "")
         terminalreporter.write_line(f"{item['verdict']:>13}  {item['behaviour']}{marker}: {item['reason']}"[:300])
     failing = [item for item in results if item["judgement"] in expectations_module.FAILING]
     harness_errors = [result for result in run.results if result.harness_error]

@@ -70,7 +70,7 @@ def behaviour_results(run) -> list[dict]:
         if len(checks) < selected:  # cut short: what the missing checks would have said is unknown
             verdict, reason = INCONCLUSIVE, (f"only {len(checks)} of its {selected} checks ran before the run "
                                              f"stopped ({run.interrupted or 'not every check ran'}); so far: {reason}")
-        expectation, judgement = run.judgement(behaviour.id, verdict)
+        expectation, judgement = run.judgement(behaviour.id, verdict, reason)
         results.append({
             "behaviour": behaviour.id, "statement": behaviour.statement, "source": behaviour.source,
             "kind": behaviour.kind, "verdict": verdict, "reason": reason,
@@ -107,7 +107,7 @@ STYLE = """<style>
 table.behaviours{border-collapse:collapse;margin:8px 0;width:100%}
 table.behaviours td,table.behaviours th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 table.evidence{border-collapse:collapse;font-size:12px}table.evidence td,table.evidence th{border:1px solid #ddd;padding:2px 4px;vertical-align:top}
-.judgement-regression,.judgement-stale{background:#fce8e6;font-weight:bold}
+.judgement-regression,.judgement-stale,.judgement-departs-differently{background:#fce8e6;font-weight:bold}
 .double-banner{background:#fef7e0;border:2px solid #f9ab00;padding:8px;margin:8px 0;font-weight:bold}
 pre.evidence{white-space:pre-wrap;max-height:240px;overflow:auto;background:#f8f8f8;padding:4px}
 </style>"""

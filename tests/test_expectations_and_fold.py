@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from conformance import fold
 from conformance.catalogue import CATALOGUE_PATH, Behaviour
-from conformance.expectations import (AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, UNDECIDED,
-                                      Expectation, from_catalogue, judge, version_key)
+from conformance.expectations import (AS_EXPECTED, DEPARTS_DIFFERENTLY, EXPECTED_DEPARTURE, FAILING, REGRESSION,
+                                      STALE, UNDECIDED, Expectation, from_catalogue, judge, version_key)
 from conformance.fingerprint import describe_changes, shape
 from conformance.outcome import Evidence
 from fixtures.client import Exchange
@@ -90,6 +90,36 @@ def test_an_edited_expectation_of_a_departure_turns_the_run_red(tmp_path):
     assert run.process.returncode == 1
     assert ("REGRESSION: add-folder-missing-dir-refused on 1.4.111: expected confirmed (catalogue "
             "1.4.111..1.4.111 linux-x64), the build contradicts it") in run.output
+
+
+def test_a_departure_unlike_the_recorded_one_departs_differently():
+    expectation = Expectation(("contradicted",), "catalogue 1.4.111..1.4.111", departure=r"HTTP 200 \{ \"error\": 0 \}")
+    assert judge("contradicted", expectation, 'add_folder on a missing directory: HTTP 200 { "error": 0 }') \
+        == EXPECTED_DEPARTURE
+    assert judge("contradicted", expectation, 'add_folder on a missing directory: HTTP 200 { "error": 100 }') \
+        == DEPARTS_DIFFERENTLY
+    assert DEPARTS_DIFFERENTLY in FAILING
+
+
+def test_a_build_that_departs_otherwise_than_recorded_turns_the_run_red(tmp_path):
+    text = CATALOGUE_PATH.read_text()
+    recorded = """departure = '^add_folder on a missing directory: HTTP 200 \\{ "error": 0 \\}'"""
+    assert recorded in text
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(text.replace(recorded, """departure = 'error": 100'"""))
+    run = run_conformance(tmp_path, "--catalogue", str(catalogue),
+                          checks=("conformance/test_add_folder_missing_dir_refused.py",))
+    assert run.process.returncode == 1, run.output[-2000:]
+    assert "DEPARTS DIFFERENTLY: add-folder-missing-dir-refused on 1.4.111: contradicted, but not the way" in run.output
+    assert run.document()["results"][0]["judgement"] == DEPARTS_DIFFERENTLY
+
+
+def test_a_departure_that_is_no_regular_expression_is_refused(tmp_path):
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(CATALOGUE_PATH.read_text().replace(
+        """departure = '^get_folders writes the path with plain slashes'""", """departure = '(unclosed'"""))
+    run = run_conformance(tmp_path, "--catalogue", str(catalogue), checks=("conformance/test_get_folder_peers_empty.py",))
+    assert run.process.returncode == 4 and "departure '(unclosed' is not a regular expression" in run.output
 
 
 def test_an_expectation_the_build_no_longer_meets_is_stale_and_fails(tmp_path):
