@@ -130,3 +130,16 @@ def test_peer_scenarios_are_a_marker_users_can_leave_out(tmp_path):
     run = run_conformance(tmp_path, "-m", "not peers", *FAST, checks=(
         "conformance/test_peers_known_hosts_without_lan.py", "conformance/test_get_folder_peers_empty.py"))
     assert run.verdicts() == {"get-folder-peers-empty": "confirmed"}, run.output[-3000:]
+
+
+def test_the_double_states_the_api_facts_apart_from_the_checks_and_agrees():
+    """Written twice on purpose (fixtures/double/api.py, fixtures/*_facts): a wrong fact is a disagreement."""
+    from fixtures.api_facts import DOCUMENTED_PREFS
+    from fixtures.double import api
+    from fixtures.secret_format import LENGTHS, is_well_formed, random_secret
+    assert set(api.PREFS_OF_1_2) == DOCUMENTED_PREFS
+    for kind in LENGTHS:
+        made_by_the_checks, made_by_the_double = random_secret(kind), api._new_secret(kind)
+        assert api._is_secret(made_by_the_checks) and is_well_formed(made_by_the_double), kind
+    for wrong in ("", "A" * 32, "E" * 33, "a" + "B" * 32, "G" + "B" * 32, "A" + "1" * 32):
+        assert not api._is_secret(wrong) and not is_well_formed(wrong), wrong
