@@ -3,7 +3,7 @@
 Input: the check's own outcome (it returned: confirmed; an assertion failed: contradicted; it called
 `inconclusive()` or was skipped; anything else: a harness error) and every incident of the instances it
 ran against during its time window (fixtures/watch.py): a death, a pause, a hang, a request left without
-an answer, an answer slower than half the request timeout.
+an answer, an answer slower than half the request timeout, a disk full where its storage is.
 
 - No incident: the check's own outcome stands.
 - An incident: the check is inconclusive, with the incidents as evidence, whatever it ended with.
@@ -71,6 +71,8 @@ def describe(incident: dict) -> str:
     if kind == "slow":
         what = f"{incident['request']} " if incident.get("request") else ""
         return f"the {where} answered {what}after {incident.get('seconds')} s, over half the request timeout"
+    if kind == "storage full":
+        return f"the {where}'s disk was full during the check ({incident.get('process')})"
     if kind == "no answer":
         return f"the {where} left {incident.get('request')} without an answer ({incident.get('error')})"
     return f"the {where}: {kind}"

@@ -47,7 +47,7 @@ def run_conformance(tmp_path: Path, *args: str, checks: tuple[str, ...] = ("conf
     scratch.mkdir(exist_ok=True)
     reports = tmp_path / "reports"
     child_env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
-    child_env.update(TMPDIR=str(scratch), **(env or {}))
+    child_env.update({"TMPDIR": str(scratch), **(env or {})})
     process = subprocess.run(
         [sys.executable, "-m", "pytest", *checks, "-q", "--reports-dir", str(reports),
          *args], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=timeout)

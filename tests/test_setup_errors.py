@@ -1,6 +1,7 @@
 """Bad input gets one clear line naming the problem and the fix: exit status 4 (pytest's usage error),
 no traceback, nothing left behind."""
 import socket
+import subprocess
 import sys
 
 import pytest
@@ -126,6 +127,20 @@ def test_unreachable_attached_instance(tmp_path):
 ])
 def test_bad_options(tmp_path, args, phrase):
     assert_clear_error(run_conformance(tmp_path, *args), phrase)
+
+
+def test_too_little_room_for_storage_is_refused_before_the_run(tmp_path):
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(small)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.decode().strip()}); needs root")
+    try:
+        run = run_conformance(tmp_path, env={"TMPDIR": str(small)})
+        assert_clear_error(run, "MB free for Sync's storage", "set TMPDIR to a roomier directory")
+        assert not list(small.iterdir())
+    finally:
+        subprocess.run(["umount", str(small)])
 
 
 def test_a_mistyped_path_stops_the_run_before_any_build_starts(tmp_path):

@@ -1,4 +1,5 @@
 """The three ways a target comes to be, and the launched target's lifecycle contract."""
+import json
 import os
 import signal
 import subprocess
@@ -143,3 +144,39 @@ def test_the_double_states_the_api_facts_apart_from_the_checks_and_agrees():
         assert api._is_secret(made_by_the_checks) and is_well_formed(made_by_the_double), kind
     for wrong in ("", "A" * 32, "E" * 33, "a" + "B" * 32, "G" + "B" * 32, "A" + "1" * 32):
         assert not api._is_secret(wrong) and not is_well_formed(wrong), wrong
+
+
+def test_a_disk_that_fills_up_is_an_incident(crashing_double, monkeypatch):
+    from fixtures import launcher
+    real = launcher.shutil.disk_usage
+    monkeypatch.setattr(launcher.shutil, "disk_usage", lambda path: real(path)._replace(free=1024))
+    incident = crashing_double.check_health()
+    assert incident["kind"] == "storage full" and incident["process"] == "1 KB free where its storage is"
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, signal_name):
+    reports = tmp_path / "r"
+    reports.mkdir()
+    complete = reports / "sync-1.4.111-double.json"
+    complete.write_text(json.dumps({"format": "sync-conformance-report/1", "run_info": {"complete": True}, "results": []}))
+    before = complete.read_text()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
+                            "--many-folders", "100000"], cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)},
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(6.0)  # well into the checks
+        run.send_signal(getattr(signal, signal_name))
+        output, _ = run.communicate(timeout=60)
+    finally:
+        run.kill()
+    assert complete.read_text() == before, "the complete report was replaced"
+    partial = json.loads((reports / "sync-1.4.111-double.partial.json").read_text())
+    assert partial["run_info"]["complete"] is False
+    assert partial["run_info"]["interrupted"].startswith("interrupted")
+    assert partial["run_info"]["checks_decided"] < partial["run_info"]["checks_selected"]
+    assert "run incomplete (interrupted" in output and "all met" not in output
+    assert (reports / "sync-1.4.111-double.partial.html").is_file()
+    assert leftovers(scratch) == ([], [])
