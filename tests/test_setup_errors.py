@@ -29,6 +29,13 @@ HTTPServer((host, int(port)), NoApi).serve_forever()
 NOT_JSON_BUILD = OLD_BUILD.replace("1.1.84", "1.4.111").replace("send_response(400)", "send_response(200)") \
     .replace('"Content-Length", "5"', '"Content-Length", "11"').replace('b"ERROR"', 'b"<html>hello"')
 
+# a build that gives up as soon as it starts
+EXITING_BUILD = '''import sys
+if "--help" in sys.argv:
+    print("BitTorrent Sync 1.4.111"); sys.exit(0)
+print("Storage path is not writable. Exiting", flush=True); sys.exit(3)
+'''
+
 
 def assert_clear_error(run, *phrases):
     assert run.process.returncode == 4, run.output[-2000:]
@@ -70,8 +77,9 @@ def test_tarball_without_a_build(tmp_path):
 @pytest.mark.parametrize("program, phrases", [
     (OLD_BUILD, ("does not serve the v1 API", "HTTP 400")),
     (NOT_JSON_BUILD, ("answered get_version with HTTP 200 but not with Sync's JSON", "'<html>hello'")),
-], ids=["no-v1-api", "not-sync-json"])
-def test_a_build_whose_api_is_not_syncs_is_named_as_such(tmp_path, program, phrases):
+    (EXITING_BUILD, ("exited with status 3 during start-up", "Storage path is not writable. Exiting")),
+], ids=["no-v1-api", "not-sync-json", "exits-at-start"])
+def test_a_build_that_does_not_serve_syncs_api_is_named_as_such(tmp_path, program, phrases):
     script = tmp_path / "btsync"
     script.write_text(f"#!{sys.executable}\n" + program)
     script.chmod(0o755)
