@@ -47,6 +47,8 @@ def test_preferences_set_are_the_preferences_read(sync, evidence, options):
     def round_trip(change):
         tried.append(change)
         before = sync.call("get_prefs").json
+        if not isinstance(before, dict):
+            inconclusive(f"get_prefs answered {before!r} before a change, not a preferences object")
         echoed = sync.call("set_prefs", **change).json
         after = sync.call("get_prefs").json
         expected = without_derived({**before, **{name: as_read(value, before[name])

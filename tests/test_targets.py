@@ -180,3 +180,21 @@ def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, sign
     assert "run incomplete (interrupted" in output and "all met" not in output
     assert (reports / "sync-1.4.111-double.partial.html").is_file()
     assert leftovers(scratch) == ([], [])
+
+
+def test_sigterm_during_the_peer_scenarios_leaves_no_instance_and_no_temp_dir(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "-m", "peers", "--reports-dir",
+                            str(tmp_path / "r"), "--peer-deadline", "60"], cwd=ROOT,
+                           env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while len(leftovers(scratch)[1]) < 6 and time.monotonic() < deadline:  # target, 3 peers, the known-hosts pair
+            time.sleep(0.1)
+        assert len(leftovers(scratch)[1]) >= 6, "the peer scenarios never started their instances"
+        run.send_signal(signal.SIGTERM)
+        run.wait(timeout=60)
+    finally:
+        run.kill()
+    assert leftovers(scratch) == ([], [])

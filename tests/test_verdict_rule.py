@@ -87,3 +87,12 @@ def test_crash_statuses():
 def test_an_unknown_subject_is_a_mistake_in_the_check():
     with pytest.raises(ValueError):
         decide("confirmed", "x", [], subject="crashes")
+
+
+def test_a_harness_error_inside_hypothesis_is_named_by_its_first_exception():
+    from conformance.plugin import _error_line
+
+    class Raised:
+        value = ExceptionGroup("Hypothesis found 2 distinct failures.", [TypeError("'NoneType' object is not a mapping"),
+                                                                         KeyError("x")])
+    assert _error_line(Raised(), None) == "TypeError: 'NoneType' object is not a mapping"
