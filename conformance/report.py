@@ -16,6 +16,7 @@ import conformance
 from conformance import expectations as expectations_module
 from conformance import plots
 from conformance.outcome import INCONCLUSIVE, fold
+from conformance.verdict import describe as describe_incident
 from fixtures.build import PROJECT_ROOT
 
 FORMAT = "sync-conformance-report/1"
@@ -158,6 +159,12 @@ def evidence_html(result: dict) -> str:
         parts.append(f'<p><b>crash:</b> {escape(str(crash.get("process")))} '
                      f'(blamed on {escape(str(crash.get("blamed_on", "this check")))})</p>'
                      f'<pre class="evidence">{escape(crash.get("log_tail") or "")}</pre>')
+    incidents = evidence.get("incidents") or []
+    if incidents:
+        rows = "".join(f"<tr><td>{escape(incident['kind'])}</td><td>{escape(str(incident.get('instance')))}</td>"
+                       f"<td>{escape(describe_incident(incident))}</td></tr>" for incident in incidents[:HTML_EXCHANGES])
+        parts.append('<p><b>what happened to the instances meanwhile:</b></p><table class="evidence"><tr><th>incident'
+                     f'</th><th>instance</th><th>what</th></tr>{rows}</table>')
     for name, series in evidence["series"].items():
         parts.append(f"<p>{escape(name)}</p>" + plots.line_chart(
             series["points"], series["x"], series["y"], series.get("bands")))
