@@ -426,8 +426,8 @@ def _check_result(run: SuiteRun, item, reports, behaviour: str, opened: float) -
         harness_error = endings["teardown"][1]
         verdict = HARNESS_ERROR
     journal = JOURNAL.between(item.stash.get(WINDOW_OPENED, opened), time.time())
-    if item.get_closest_marker("peers"):  # its scenario ran in a thread: its evidence has its own window
-        journal = [incident for incident in journal if incident.get("instance") == "target"]
+    if item.get_closest_marker("peers"):  # its scenario ran in a thread, on instances of its own: its
+        journal = []                      # evidence holds their incidents (conformance/peers.py)
     collected.incidents += [incident for incident in journal
                             if incident not in collected.crashes and incident not in collected.incidents]
     subject = item.get_closest_marker("subject")
