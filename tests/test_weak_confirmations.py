@@ -1,4 +1,4 @@
-"""Confirmations that once proved nothing (issue 9, defect 9). Each check is called with a stand-in
+"""Confirmations that once proved nothing (issue 9, defects 2 and 9). Each check is called with a stand-in
 client whose answers used to let it confirm vacuously; now it must not confirm."""
 import json
 
@@ -51,3 +51,46 @@ def test_remove_folder_is_not_confirmed_when_get_folders_answers_no_list():
     sync = Answers({("/api", "remove_folder"): '{ "error": 0 }', ("/api", "get_folders"): '{ "dir": "/tmp/x" }'})
     with pytest.raises(Inconclusive):
         remove_folder.test_removed_folder_is_gone(sync, Evidence(), OneFolder())
+
+
+class BusyFromTheStart:
+    """A stand-in target whose process keeps a core busy before any folder is added."""
+    can_restart = True
+
+    def __init__(self, tmp_path):
+        import subprocess
+        import sys
+        self.tmp_path = tmp_path
+        self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        self.pid = self.process.pid
+
+    def scratch_dir(self, prefix):
+        import tempfile
+        return tempfile.mkdtemp(prefix=prefix, dir=self.tmp_path)
+
+    def check_health(self):
+        return None
+
+    def reset(self):
+        pass
+
+
+class AddsFolders(Answers):
+    def __init__(self):
+        super().__init__({("/api", "add_folder"): '{ "error": 0 }', ("/api", "get_folders"): "[ ]"})
+        self.observers = []
+
+
+def test_a_core_busy_before_the_folders_came_proves_nothing(tmp_path):
+    from types import SimpleNamespace
+
+    from conformance import test_many_folders_cpu_load as cpu_load
+    target = BusyFromTheStart(tmp_path)
+    sync, evidence = AddsFolders(), Evidence()
+    sync.observers.append(evidence.record)
+    options = SimpleNamespace(many_folders=5, cpu_window=1.0, cpu_busy=80.0, cpu_idle=25.0)
+    try:
+        with pytest.raises(Inconclusive, match="already busy before the folders were added"):
+            cpu_load.test_many_empty_folders_keep_a_core_busy(sync, target, evidence, options)
+    finally:
+        target.process.kill()
