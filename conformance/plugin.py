@@ -3,7 +3,6 @@ crash blame and restart, and the reports. Active only when the run selects check
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
