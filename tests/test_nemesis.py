@@ -93,3 +93,33 @@ def test_the_nemesis_log_names_real_checks(under_fault):
     landed = {landing["check"] for fault in FAULTS for _, landings in under_fault[fault] for landing in landings}
     assert landed and landed <= known
     assert Path(ROOT / "tests" / "nemesis.py").is_file()
+
+
+# The nemesis strikes an instance after its first answer; shared_folders' instance never answers, so its
+# death is tried by hand: a build whose shared_folders instance (switched to disable its API) is killed
+# two seconds after it starts. Before, the death read as "the instance failed otherwise": contradicted.
+DYING_SHARED_FOLDERS_BUILD = """#!/bin/sh
+if grep -q '"shared_folders"' "$3" 2>/dev/null; then
+  "{python}" - "$3" <<'EDIT'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["reference_double"] = {{"switches": {{"shared-folders-config-disables-api": True}}}}
+json.dump(config, open(sys.argv[1], "w"))
+EDIT
+  (sleep 2; kill -9 $$) &
+fi
+exec "{python}" "{root}/fixtures/double/run.py" "$@"
+"""
+
+
+def test_a_shared_folders_instance_that_dies_is_no_verdict(tmp_path):
+    import sys
+    build = tmp_path / "btsync"
+    build.write_text(DYING_SHARED_FOLDERS_BUILD.format(python=sys.executable, root=ROOT))
+    build.chmod(0o755)
+    done = run_conformance(tmp_path, "--sync-binary", str(build), "--sync-api-key", "A" * 64,
+                           checks=("conformance/test_shared_folders_config_disables_api.py",))
+    check = checks_of(done)[0]
+    assert check["verdict"] == "inconclusive", check
+    assert "second instance (shared_folders) died" in check["reason"], check["reason"]
+    assert leftovers(done.tmp) == ([], [])
