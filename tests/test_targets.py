@@ -142,7 +142,7 @@ def test_the_double_states_the_api_facts_apart_from_the_checks_and_agrees():
     for kind in LENGTHS:
         made_by_the_checks, made_by_the_double = random_secret(kind), api._new_secret(kind)
         assert api._is_secret(made_by_the_checks) and is_well_formed(made_by_the_double), kind
-    for wrong in ("", "A" * 32, "E" * 33, "a" + "B" * 32, "G" + "B" * 32, "A" + "1" * 32):
+    for wrong in ("", "A" * 32, "E" * 33, "a" + "B" * 32, "G" + "B" * 32, "C" + "B" * 32, "A" + "9" * 32, "A" + "=" * 32):
         assert not api._is_secret(wrong) and not is_well_formed(wrong), wrong
 
 
