@@ -23,18 +23,20 @@ def blame_crash(target, evidence: Evidence, **context) -> dict | None:
     return incident
 
 
-def provoke_crash(client, target, evidence: Evidence, path: str, params: dict, **context) -> dict | None:
+def provoke_crash(client, target, evidence: Evidence, path: str, params: dict, query: str | None = None,
+                  **context) -> dict | None:
     """Send one request; if the target does not survive it with a crash (a crash signal or a non-zero
     exit), send it again to the freshly restarted target. The crash incident, marked `reproduced` when the
     second death was a crash too (conformance/verdict.py counts only those), or None when the target
-    survived or ended some other way (killed from outside, exit 0, a hang: incidents, not observations)."""
-    exchange = client.request(path, params)
+    survived or ended some other way (killed from outside, exit 0, a hang: incidents, not observations).
+    `query`, when given, is the query string sent as it is (`params` then only describes it)."""
+    exchange = client.request(path, params, query=query)
     if exchange.answered:
         return None
     crash = blame_crash(target, evidence, request=exchange.to_dict(), **context)
     if crash is None or not is_crash(crash.get("exit_status")):
         return None
-    again = client.request(path, params)
+    again = client.request(path, params, query=query)
     replay = None if again.answered else blame_crash(target, evidence, request=again.to_dict(), replay=True, **context)
     reproduced = replay is not None and is_crash(replay.get("exit_status"))
     for incident, sent in ((crash, exchange), (replay, again)):
