@@ -80,9 +80,6 @@ def load_run(path: Path) -> Run:
 def load_runs(directory: Path) -> list[Run]:
     # a .partial report stands beside a complete one of the same version (conformance/report_files.py)
     paths = sorted(path for path in directory.glob("sync-*.json") if not path.name.endswith(".partial.json"))
-    if not paths:
-        raise FoldError(f"no sync-*.json reports in {directory}; run `python -m pytest conformance` first, "
-                        f"or pass --reports-dir DIR")
     return sorted((load_run(path) for path in paths), key=lambda run: run.sort_key)
 
 
@@ -219,7 +216,41 @@ def _runs_table(runs: list[Run]) -> str:
             "</tr></thead>" + "".join(rows) + "</table>")
 
 
-def index_html(runs: list[Run]) -> str:
+def load_differentials(directory: Path) -> list[dict]:
+    """The differential runs' JSON reports (reports/differential/*.json), newest first."""
+    found = []
+    for path in sorted((directory / "differential").glob("*.json")):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and "differences" in record:
+            found.append({**record, "html": f"differential/{path.name[:-len('.json')]}.html"})
+    return sorted(found, key=lambda record: record.get("started", ""), reverse=True)
+
+
+def _differentials_table(differentials: list[dict]) -> str:
+    if not differentials:
+        return ("<p>None yet: <code>python -m conformance.differential --a SPEC --b SPEC</code> writes one "
+                "under differential/.</p>")
+    rows = "".join(
+        f'<tr><td><a href="{escape(record["html"])}">{escape(record["a_slug"])} vs {escape(record["b_slug"])}</a></td>'
+        f'<td>{len(record["differences"])}</td><td>{record["requests"]}</td><td>{escape(str(record["started"]))}</td>'
+        f'<td>{record["duration_s"]:.0f} s</td></tr>' for record in differentials)
+    return ('<table class="matrix"><thead><tr><th>A vs B</th><th>differences</th><th>requests</th>'
+            f"<th>started</th><th>run time</th></tr></thead>{rows}</table>")
+
+
+def write_index(reports_dir: Path, output: Path | None = None) -> Path:
+    output = output or reports_dir / "index.html"
+    try:
+        output.write_text(index_html(load_runs(reports_dir), load_differentials(reports_dir)))
+    except OSError as error:
+        raise FoldError(f"{output}: cannot write it ({error.strerror}); pass --output FILE") from None
+    return output
+
+
+def index_html(runs: list[Run], differentials: list[dict] = ()) -> str:
     behaviours = list(dict.fromkeys(behaviour for run in reversed(runs) for behaviour in run.results))
     rows, changed_rows = [], 0
     for behaviour in behaviours:
@@ -240,6 +271,7 @@ def index_html(runs: list[Run]) -> str:
             f'<h2>Behaviours</h2><table class="matrix"><thead><tr><th>behaviour</th>{header}'
             f"<th>verdict first changed in</th><th>answers first changed in</th></tr></thead>"
             f'<tbody>{"".join(rows)}</tbody></table>'
+            f"<h2>Differential runs</h2>{_differentials_table(list(differentials))}"
             f"<h2>Run time per run</h2>"
             + plots.bar_chart([(label, seconds) for label, seconds in durations if seconds is not None],
                               "seconds per conformance run"))
@@ -271,11 +303,10 @@ def _index_command(argv: list[str]) -> int:
     parser.add_argument("--output", type=Path, help="default: REPORTS_DIR/index.html")
     args = parser.parse_args(argv)
     runs = load_runs(args.reports_dir)
-    output = args.output or args.reports_dir / "index.html"
-    try:
-        output.write_text(index_html(runs))
-    except OSError as error:
-        raise FoldError(f"{output}: cannot write it ({error.strerror}); pass --output FILE") from None
+    if not runs and not load_differentials(args.reports_dir):
+        raise FoldError(f"no sync-*.json reports in {args.reports_dir}; run `python -m pytest conformance` "
+                        f"first, or pass --reports-dir DIR")
+    output = write_index(args.reports_dir, args.output)
     print(f"{len(runs)} runs folded into {output}: {', '.join(run.label for run in runs)}")
     for is_double in (False, True):
         same_kind = [run for run in runs if run.is_double == is_double]

@@ -23,9 +23,13 @@ def secrets_in(document, supplied: str | None) -> set[str]:
 
 
 def pytest_configure(config):
-    path = config.option.witness_log
-    if not path:
-        return
+    if config.option.witness_log:
+        start(config.option.witness_log)
+
+
+def start(path: str) -> None:
+    """From now on, write down every secret any client of this process is handed (for runs that are not
+    pytest runs, such as a differential run)."""
     seen: set[str] = set()
 
     def witness(exchange) -> None:

@@ -1,0 +1,102 @@
+"""python -m conformance.differential --a SPEC --b SPEC [--requests N] [--exit-code]
+
+Sends the same generated request sequences to two targets and reports every difference in their answers,
+each with the shortest sequence that shows it. See conformance/differential/targets.py for SPEC.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+
+from conformance.differential import output
+from conformance.differential.engine import Differential
+from conformance.differential.sides import Side
+from conformance.differential.targets import choice_for, slug
+from conformance.fold import FoldError
+from conformance.report_files import ReportsDirError, check_reports_dir
+from fixtures.client import SyncClient
+from fixtures.errors import SetupError
+from fixtures.target import OpenedTarget, open_target
+from fixtures.watch import JOURNAL
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m conformance.differential",
+        description="The same generated requests to two targets; every difference, shrunk, in "
+                    "REPORTS_DIR/differential/A-vs-B.html and .json.",
+        epilog="SPEC: double, double:PROFILE, double:PROFILE:SWITCHES, a btsync executable or .tar.gz, "
+               "or http://user:password@host:port of a running instance of the run's own.")
+    parser.add_argument("--a", required=True, metavar="SPEC", help="the first target")
+    parser.add_argument("--b", required=True, metavar="SPEC", help="the second target")
+    parser.add_argument("--requests", type=int, default=2000, help="requests to compare (default 2000)")
+    parser.add_argument("--max-steps", type=int, default=25, help="longest generated sequence (default 25)")
+    parser.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed)")
+    parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    parser.add_argument("--exit-code", action="store_true", help="exit 1 when the targets differ")
+    parser.add_argument("--sync-api-key", default=os.environ.get("SYNC_API_KEY"),
+                        help="API key for real builds (default: $SYNC_API_KEY)")
+    parser.add_argument("--allow-host-network", action="store_true",
+                        help="run builds with the host's network (not recommended)")
+    parser.add_argument("--request-timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    args = parser.parse_args(argv)
+    for name, least in (("requests", 1), ("max_steps", 1)):
+        if getattr(args, name) < least:
+            parser.error(f"--{name.replace('_', '-')} must be at least {least}")
+    if args.request_timeout <= 0:
+        parser.error("--request-timeout must be a positive number of seconds")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    seed = args.seed if args.seed is not None else random.randrange(2 ** 32)
+    SyncClient.default_timeout = args.request_timeout
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    opened: list[OpenedTarget] = []
+    try:
+        check_reports_dir(args.reports_dir)
+        sides = []
+        for role, spec in (("a", args.a), ("b", args.b)):
+            choice = choice_for(spec, role, args.sync_api_key, args.allow_host_network)
+            try:
+                target = open_target(choice)
+            except SetupError as error:  # worded for a run's options: name this command's instead
+                raise SetupError(re.sub(r"--(sync-binary|sync-url|double-profile|double-switches)", f"--{role}",
+                                        str(error))) from None
+            opened.append(target)
+            version = target.build.version if target.build else None
+            sides.append(Side(role, target.label, target.target, slug(choice, version)))
+        print(f"A: {sides[0].label}\nB: {sides[1].label}\nseed {seed}; comparing {args.requests} requests...",
+              flush=True)
+        started = time.time()
+        run = Differential(*sides)
+        run.explore(args.requests, seed, args.max_steps)
+        print(f"{run.requests} requests in {run.sequences} sequences; {len(run.findings)} differences seen; "
+              f"shrinking...", flush=True)
+        run.shrink_all()
+        paths = output.write(run, args.reports_dir, seed, started, [target.isolation for target in opened])
+    except (SetupError, ReportsDirError, FoldError) as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: both targets stopped, nothing written", file=sys.stderr)
+        return 130
+    finally:
+        for target in opened:
+            target.close()
+        JOURNAL.close()
+    print(output.summary(run))
+    for path in paths:
+        print(f"  {path}")
+    return 1 if args.exit_code and output.reproduced(run) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""A differential run's report: JSON for tools, HTML (from page.html.j2) for people, both redacted, and
+the index (reports/index.html) folded again so it links them."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import jinja2
+
+from conformance.differential.compare import KINDS
+from conformance.differential.engine import Differential, Finding
+from conformance.fold import write_index
+from fixtures.redaction import SECRETS
+
+FORMAT = 1
+_TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True,
+                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def reproduced(run: Differential) -> list[Finding]:
+    return [finding for finding in run.findings.values() if finding.reproducer is not None]
+
+
+def document(run: Differential, seed: int, started: float, isolation: list[str]) -> dict:
+    def finding_record(finding: Finding) -> dict:
+        record = {**finding.difference.to_dict(), "occurrences": finding.occurrences, "replays": finding.replays,
+                  "first_seen_in": [step.to_dict() for step in finding.seen_in]}
+        played = finding.reproducer
+        if played is not None:
+            record["reproducer"] = [
+                {"request": step.describe(), "step": step.to_dict(), "a": pair[0].to_dict(), "b": pair[1].to_dict(),
+                 "differences": [difference.key for difference in found]}
+                for step, pair, found in zip(played.steps, played.answers, played.differences)]
+            record["may_follow_from"] = finding.earlier_keys()
+        return record
+
+    shown = sorted(run.findings.values(), key=lambda finding: (KINDS.index(finding.difference.kind), finding.key))
+    return {
+        "format": FORMAT,
+        "a": run.a.label, "b": run.b.label, "a_slug": run.a.slug, "b_slug": run.b.slug,
+        "isolation": isolation, "seed": seed, "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
+        "duration_s": round(time.time() - started, 1), "requests": run.requests, "sequences": run.sequences,
+        "restarts": {"a": run.a.restarts, "b": run.b.restarts},
+        "differences": [finding_record(finding) for finding in shown if finding.reproducer is not None],
+        "not_reproduced": [finding_record(finding) for finding in shown if finding.reproducer is None],
+        "disturbed_sequences": run.disturbed,
+    }
+
+
+def write(run: Differential, reports_dir: Path, seed: int, started: float, isolation: list[str]) -> list[Path]:
+    record = SECRETS.value(document(run, seed, started, isolation))
+    directory = reports_dir / "differential"
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = directory / f"{run.a.slug}-vs-{run.b.slug}"
+    json_path, html_path = Path(f"{stem}.json"), Path(f"{stem}.html")
+    json_path.write_text(json.dumps(record, indent=1, ensure_ascii=False))
+    html_path.write_text(SECRETS.text(page(record)))
+    return [json_path, html_path, write_index(reports_dir)]
+
+
+def page(record: dict) -> str:
+    groups = {kind: [item for item in record["differences"] if item["kind"] == kind] for kind in KINDS}
+    return _TEMPLATES.get_template("page.html.j2").render(
+        run=record, groups={kind: items for kind, items in groups.items() if items})
+
+
+def summary(run: Differential) -> str:
+    found = reproduced(run)
+    lines = [f"{len(found)} differences reproduced" + (f", {len(run.findings) - len(found)} seen once and not "
+                                                      f"again" if len(run.findings) > len(found) else "")
+             + (f", {len(run.disturbed)} sequences disturbed (pause, hang, slow answer)" if run.disturbed else "")]
+    for finding in sorted(found, key=lambda finding: (KINDS.index(finding.difference.kind), finding.key)):
+        lines.append(f"  {SECRETS.text(finding.key)}  ({len(finding.reproducer.steps)} steps)")
+    return "\n".join(lines)

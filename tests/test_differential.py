@@ -1,0 +1,234 @@
+"""Differential runs (conformance/differential), run as a user runs them: `python -m conformance.differential`.
+
+A double against itself differs nowhere; a double with one behaviour switched off differs, and each
+difference comes with a reproducer that was replayed; bad input is one line; no secret reaches any
+output. Against a real build (only where one is given, as in tests/test_real_builds.py) the double of its
+version differs nowhere.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SYNC_ENV, leftovers
+
+# Behaviours a differential run finds in a few hundred generated requests when the double lacks them, one
+# per kind of difference (status, content type, error code and message, types and keys, a secret's kind),
+# at any seed tried (7 to 10). Differences that need state, or rarer requests, are found with larger
+# budgets; test_a_difference_that_needs_state_is_shrunk_to_the_steps_it_needs holds one to a sequence.
+SWITCHES_FOUND = ("http-status-on-error", "content-type-text-javascript", "missing-parameters-error-2",
+                  "response-shapes", "add-folder-secret-not-encryption-capable")
+REQUESTS = "300"
+SEED = os.environ.get("DIFFERENTIAL_TEST_SEED", "7")
+
+
+@dataclass
+class DifferentialRun:
+    process: subprocess.CompletedProcess
+    reports_dir: Path
+    tmp: Path
+
+    @property
+    def output(self) -> str:
+        return self.process.stdout + self.process.stderr
+
+    def document(self) -> dict:
+        reports = sorted((self.reports_dir / "differential").glob("*.json"))
+        assert reports, f"no JSON report written; output:\n{self.output[-3000:]}"
+        return json.loads(reports[0].read_text())
+
+
+def run_differential(tmp_path: Path, *args: str, env: dict | None = None, timeout: float = 300) -> DifferentialRun:
+    """The command, in a child process with its temp files under tmp_path, every secret it saw written
+    down by the witness (tests/witness.py) in tmp_path/seen.txt."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir(exist_ok=True)
+    reports = tmp_path / "reports"
+    child_env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
+    child_env.update({"TMPDIR": str(scratch), **(env or {})})
+    witnessed = ("import sys; from tests import witness; witness.start(sys.argv[1]); "
+                 "from conformance.differential.__main__ import main; sys.exit(main(sys.argv[2:]))")
+    process = subprocess.run(
+        [sys.executable, "-c", witnessed, str(tmp_path / "seen.txt"), "--reports-dir", str(reports), *args],
+        cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=timeout)
+    return DifferentialRun(process, reports, scratch)
+
+
+@pytest.fixture(scope="module")
+def same_double(tmp_path_factory) -> DifferentialRun:
+    return run_differential(tmp_path_factory.mktemp("same"), "--a", "double", "--b", "double",
+                            "--requests", REQUESTS, "--seed", SEED, "--exit-code")
+
+
+@pytest.fixture(scope="module")
+def one_switched_off(tmp_path_factory) -> dict[str, DifferentialRun]:
+    def run(switch: str) -> DifferentialRun:
+        return run_differential(tmp_path_factory.mktemp(switch), "--a", "double:1.4.111:all",
+                                "--b", f"double:1.4.111:all,{switch}=off", "--requests", REQUESTS, "--seed", SEED,
+                                "--exit-code")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return dict(zip(SWITCHES_FOUND, pool.map(run, SWITCHES_FOUND)))
+
+
+def test_a_double_against_itself_differs_nowhere(same_double):
+    document = same_double.document()
+    assert same_double.process.returncode == 0, same_double.output[-3000:]
+    assert document["requests"] >= int(REQUESTS) and document["sequences"] > 10
+    assert document["differences"] == [] and document["not_reproduced"] == [], document["differences"][:3]
+    assert "0 differences reproduced" in same_double.output
+    assert leftovers(same_double.tmp) == ([], [])
+
+
+def test_the_report_is_html_beside_the_json_and_linked_from_the_index(same_double):
+    html = next((same_double.reports_dir / "differential").glob("*.html")).read_text()
+    assert "No difference" in html and "double-1.4.111" in html
+    index = (same_double.reports_dir / "index.html").read_text()
+    assert 'href="differential/double-1.4.111-vs-double-1.4.111.html"' in index
+
+
+@pytest.mark.parametrize("switch", SWITCHES_FOUND)
+def test_a_switched_off_behaviour_is_found_with_a_replayed_reproducer(one_switched_off, switch):
+    run = one_switched_off[switch]
+    assert run.process.returncode == 1, run.output[-3000:]
+    differences = run.document()["differences"]
+    assert differences, run.output[-3000:]
+    for difference in differences:
+        steps = difference["reproducer"]
+        assert difference["key"] in steps[-1]["differences"], "the reproducer's last step shows it"
+        assert len(steps) <= len(difference["first_seen_in"])
+        assert all(step["a"]["curl"].startswith("curl -sS") and step["b"]["curl"] for step in steps)
+    assert leftovers(run.tmp) == ([], [])
+
+
+def test_no_secret_any_client_saw_reaches_any_output(one_switched_off):
+    runs = list(one_switched_off.values())
+    seen = set().union(*((run.tmp.parent / "seen.txt").read_text().split() for run in runs))
+    assert len(seen) > 20, "the witness saw too little to prove anything"
+    for run in runs:
+        outputs = {path.name: path.read_text() for path in (run.reports_dir / "differential").iterdir()}
+        outputs["terminal"] = run.output
+        leaks = {name: [value[:4] + "..." for value in seen if value in text] for name, text in outputs.items()}
+        assert not any(leaks.values()), leaks
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--a", "no/such/btsync", "--b", "double"], "--a no/such/btsync: not found"),
+    (["--a", "double:9.9.9", "--b", "double"], "--a 9.9.9: unknown; use one of 1.3.106, 1.4.111"),
+    (["--a", "double:1.4.111:bogus=on", "--b", "double"], "is not a switch of the double"),
+    (["--a", "double", "--b", "double", "--requests", "0"], "--requests must be at least 1"),
+])
+def test_bad_input_is_one_line_that_names_the_fix(tmp_path, args, message):
+    run = run_differential(tmp_path, *args, timeout=60)
+    assert run.process.returncode == 2
+    assert message in run.process.stderr and "Traceback" not in run.output, run.output[-2000:]
+    assert leftovers(run.tmp) == ([], [])
+
+
+BINARY = os.environ.get("SYNC_BINARY")
+API_KEY = os.environ.get("SYNC_API_KEY")
+
+
+@pytest.mark.skipif(not (BINARY and API_KEY), reason="no real Sync build: set SYNC_BINARY (btsync executable "
+                                                     "or .tar.gz) and SYNC_API_KEY to run the double against it")
+def test_the_double_of_a_real_builds_version_differs_from_it_nowhere(tmp_path):
+    from fixtures.build import resolve_binary
+    build = resolve_binary(BINARY)
+    build.discard()
+    run = run_differential(tmp_path, "--a", f"double:{build.version}", "--b", BINARY, "--requests", "2000",
+                           "--exit-code", env={"SYNC_API_KEY": API_KEY}, timeout=1800)
+    assert run.process.returncode == 0, [difference["key"] for difference in run.document()["differences"]]
+    assert leftovers(run.tmp) == ([], [])
+
+
+def test_a_difference_that_needs_state_is_shrunk_to_the_steps_it_needs():
+    """A folder removed from a double that keeps it: only a listing after the removal shows it, and the
+    listing before it gives the secret. The rest of the sequence is shrunk away."""
+    from conformance.differential.engine import Differential
+    from conformance.differential.sides import Side
+    from conformance.differential.steps import Directory, EarlierSecret, Step
+    from fixtures.build import reference_double
+    from fixtures.double.profiles import PROFILES, parse_switches
+    from fixtures.launcher import LaunchedSync
+
+    def double(switches: str, role: str) -> LaunchedSync:
+        settings = {"switches": parse_switches(switches, PROFILES["1.4.111"]), "cpu_burn_folders": 1000}
+        instance = LaunchedSync(reference_double("1.4.111"), None, role=role, double_settings=settings)
+        instance.start()
+        return instance
+    a, b = double("all", "a"), double("all,remove-folder-removes=off", "b")
+    try:
+        run = Differential(Side("a", "a", a, "a"), Side("b", "b", b, "b"))
+        steps = [Step((("method", "add_folder"), ("dir", Directory("d0")))), Step((("method", "get_version"),)),
+                 Step((("method", "get_folders"),)), Step((("method", "set_prefs"), ("device_name", "x"))),
+                 Step((("method", "remove_folder"), ("secret", EarlierSecret(0)))), Step((("method", "get_os"),)),
+                 Step((("method", "get_folders"),))]
+        run._record(run.play(steps))
+        assert list(run.findings) == ["values: get_folders [] (items)"]
+        run.shrink_all()
+        reproducer = run.findings["values: get_folders [] (items)"].reproducer
+        assert [step.method for step in reproducer.steps] == ["add_folder", "get_folders", "remove_folder",
+                                                               "get_folders"]
+        assert reproducer.answers[-1][0].body == [] and len(reproducer.answers[-1][1].body) == 1
+    finally:
+        a.stop()
+        b.stop()
+
+
+# -- the comparison itself, without targets -----------------------------------------------------------
+def _answer(body, status=200, process="running", padding=None):
+    from conformance.differential.compare import Answer
+    return Answer(status, "text/javascript", body, True, process, padding=padding)
+
+
+def test_secrets_are_compared_by_kind_and_by_the_order_each_target_showed_them():
+    from conformance.differential.compare import compare, normalise
+
+    def labeller():  # as a side numbers the secrets its target shows
+        seen = []
+
+        def label(secret):
+            if secret not in seen:
+                seen.append(secret)
+            return f"<{secret[0]}{len(secret)} #{seen.index(secret)}>"
+        return label
+    one, other = labeller(), labeller()
+    a = normalise({"read_write": "A" + "X" * 32, "read_only": "B" + "Y" * 32}, "get_secrets", one, "/a")
+    b = normalise({"read_write": "A" + "P" * 32, "read_only": "B" + "Q" * 32}, "get_secrets", other, "/b")
+    assert compare(_answer(a), _answer(b), "get_secrets") == []
+    reused = normalise([{"secret": "B" + "Y" * 32}], "get_folders", one, "/a")  # the read-only one again
+    fresh = normalise([{"secret": "B" + "Z" * 32}], "get_folders", other, "/b")  # a secret never seen before
+    assert [d.key for d in compare(_answer(reused), _answer(fresh), "get_folders")] == ["values: get_folders [].secret"]
+
+
+def test_paths_listening_ports_and_jsonp_padding_are_normalised_or_compared():
+    from conformance.differential.compare import compare, normalise
+    a = normalise({"dir": "/tmp/x/d0", "listening_port": 4000}, "get_prefs", str, "/tmp/x")
+    b = normalise({"dir": "/tmp/y/d0", "listening_port": 5000}, "get_prefs", str, "/tmp/y")
+    assert a == b == {"dir": "<area>/d0", "listening_port": "<int>"}
+    found = compare(_answer(a, padding="cb(...)"), _answer(b), "get_prefs")
+    assert [d.key for d in found] == ["body: get_prefs JSONP padding cb(...) | none"]
+
+
+@pytest.mark.parametrize("a, b, key", [
+    ({"error": 100, "message": "m"}, {"error": 0}, "error code: add_folder error 100 | 0"),
+    ({"x": 1}, {"x": "1"}, "types: add_folder .x integer | string"),
+    ({"x": 1, "y": 2}, {"x": 1}, "keys: add_folder . ['y'] | []"),
+    ([1, 2], [1], "values: add_folder [] (items)"),
+])
+def test_each_kind_of_difference_is_named_where_it_is(a, b, key):
+    from conformance.differential.compare import compare
+    assert key in [d.key for d in compare(_answer(a), _answer(b), "add_folder")]
+
+
+def test_a_target_that_ended_differs_in_process_and_status():
+    from conformance.differential.compare import Answer, compare
+    dead = Answer(None, None, None, False, "killed by signal 11 (SIGSEGV)", "connection failed")
+    kinds = [d.kind for d in compare(_answer({"error": 0}), dead, "add_folder")]
+    assert kinds == ["process", "status"]
