@@ -232,3 +232,48 @@ def test_a_target_that_ended_differs_in_process_and_status():
     dead = Answer(None, None, None, False, "killed by signal 11 (SIGSEGV)", "connection failed")
     kinds = [d.kind for d in compare(_answer({"error": 0}), dead, "add_folder")]
     assert kinds == ["process", "status"]
+
+
+def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
+    """Both sides the same double; a nemesis kills (SIGKILL) or pauses (SIGSTOP for a second) one of them
+    every second or two. Whatever that makes the two answer differently is not reproduced on replay, or
+    falls in a disturbed sequence: the run reports no difference, exits 0, and leaves nothing behind."""
+    import random
+    import signal
+    import time
+
+    import psutil
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    child_env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
+    child_env["TMPDIR"] = str(scratch)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conformance.differential", "--a", "double", "--b", "double", "--requests", "500",
+         "--seed", "3", "--exit-code", "--reports-dir", str(tmp_path / "reports")],
+        cwd=ROOT, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    chooser, faults = random.Random(5), []
+    time.sleep(3)
+    while process.poll() is None and len(faults) < 12:
+        doubles = [candidate for candidate in psutil.process_iter(["pid", "cmdline"])
+                   if any("double/run.py" in part for part in candidate.info["cmdline"] or [])
+                   and any(str(scratch) in part for part in candidate.info["cmdline"] or [])]
+        if doubles:
+            victim, fault = chooser.choice(doubles), chooser.choice(["kill", "pause"])
+            try:
+                if fault == "kill":
+                    victim.send_signal(signal.SIGKILL)
+                else:
+                    victim.send_signal(signal.SIGSTOP)
+                    time.sleep(1.0)
+                    victim.send_signal(signal.SIGCONT)
+                faults.append(fault)
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(chooser.uniform(1.0, 2.0))
+    output, _ = process.communicate(timeout=600)
+    document = json.loads(next((tmp_path / "reports" / "differential").glob("*.json")).read_text())
+    assert process.returncode == 0, output[-3000:]
+    assert len(faults) >= 4, f"the nemesis hit too rarely to prove anything: {faults}"
+    assert document["differences"] == [], [difference["key"] for difference in document["differences"]]
+    assert document["not_reproduced"] or document["disturbed_sequences"], "no fault showed at all"
+    assert leftovers(scratch) == ([], [])

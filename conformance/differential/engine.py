@@ -5,8 +5,8 @@ Exploration is Hypothesis's generate phase over `steps.sequences()`; each sequen
 targets step by step (A then B for each request), each from a clean slate. A difference counts only when
 a replay shows it again: shrinking (delta debugging over the recorded steps, then dropping parameters one
 at a time) replays from a clean slate each time, so the reproducer shown was seen to work. A sequence
-during which either target was paused, hung or answered slowly shows nothing: its differences are set
-aside as disturbed, never reported as the targets' own.
+during which either target was paused, hung, answered slowly or was killed from outside shows nothing:
+its differences are set aside as disturbed, never reported as the targets' own.
 """
 from __future__ import annotations
 
@@ -18,9 +18,20 @@ from hypothesis import HealthCheck, Phase, given, seed as hypothesis_seed, setti
 from conformance.differential.compare import Answer, Difference, compare
 from conformance.differential.sides import Side
 from conformance.differential.steps import Step, sequences
+from conformance.verdict import is_crash
 from fixtures.watch import JOURNAL
 
 DISTURBANCES = ("paused", "slow", "hung", "storage full")
+
+
+def is_disturbance(incident: dict) -> bool:
+    """What makes a sequence's answers worthless: a pause, a hang, a slow answer, a full disk, or a death
+    by a signal that is no crash (killed from outside: SIGKILL, SIGTERM). A crash, or an exit after
+    shutdown, is an answer of its own."""
+    if incident.get("kind") == "died":
+        status = incident.get("exit_status")
+        return status is not None and status < 0 and not is_crash(status)
+    return incident.get("kind") in DISTURBANCES
 MAX_REPLAYS_PER_FINDING = 40
 
 
@@ -86,7 +97,7 @@ class Differential:
         self.sequences += 1
         roles = {self.a.instance.role, self.b.instance.role}
         disturbances = [incident for incident in JOURNAL.between(started, time.time())
-                        if incident.get("kind") in DISTURBANCES and incident.get("instance") in roles]
+                        if incident.get("instance") in roles and is_disturbance(incident)]
         return Played(list(steps), answers, differences, disturbances)
 
     # -- exploration -----------------------------------------------------------------------------------

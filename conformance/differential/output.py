@@ -16,6 +16,7 @@ from fixtures.redaction import SECRETS
 FORMAT = 1
 _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True,
                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_TEMPLATES.filters["as_json"] = lambda value: json.dumps(value, ensure_ascii=False)  # escaped by the template
 
 
 def reproduced(run: Differential) -> list[Finding]:

@@ -210,7 +210,7 @@ def sequences(max_steps: int) -> st.SearchStrategy[list[Step]]:
     folders' secrets to use (add_folder answers none)."""
     add = st.builds(lambda name, selective: Step(params=(("method", "add_folder"), ("dir", Directory(name)),
                                                          *((("selective_sync", "1"),) if selective else ()))),
-                    st.sampled_from(["d0", "d1", "d2"]), st.booleans())  # folders that will be there
+                    st.sampled_from(["h0", "h1"]), st.booleans())  # folders that will be there (other names below)
     head = st.sampled_from(["adds"] * 9 + ["none"]).flatmap(lambda start: st.just([]) if start == "none" else st.lists(
         add, min_size=1, max_size=2).map(lambda adds: adds + [Step(params=(("method", "get_folders"),))]))
     rest = st.lists(step_groups(), min_size=min(12, max_steps), max_size=max_steps).map(
