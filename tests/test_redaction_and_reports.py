@@ -20,6 +20,16 @@ def test_learned_secrets_keep_type_and_length_but_not_value():
     assert secret_token(SECRET).startswith("<A-secret/33:")
 
 
+def test_secrets_of_other_shapes_a_build_hands_out_are_learned_too():
+    """Seen in differential runs: a base64 read-only secret for a 47-character X secret (1.3.106), and a
+    body in lower case echoed back (both builds)."""
+    base64_secret, lower_case = "Uk9OTFnktu6UoXRrk47gcELvRViVhAMopmsA4gaBHtPxlVanePVb9Q==", "Azhpl7xkm7bf3bwjxaqyl6ldousgymuau"
+    redactor = Redactor()
+    redactor.learn_secrets({"read_only": base64_secret, "read_write": lower_case})
+    shown = redactor.text(f"{base64_secret} and {lower_case}")
+    assert base64_secret not in shown and lower_case not in shown and shown.startswith("<U-secret/56:")
+
+
 def test_made_up_invalid_secrets_stay_visible_as_reproducers():
     redactor = Redactor()
     redactor.learn_secrets({"error": 3, "message": "Invalid secret."})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fixtures.api_facts import API_METHODS
+from fixtures.redaction import MIN_SECRET_LENGTH, SECRET_KEYS
 
 SECRET_SHAPE = re.compile(r"^[A-Z2-7]{33,}$")
 SECRET_LABEL = re.compile(r"<([A-Z])(\d+) #\d+>")
@@ -82,7 +83,7 @@ def normalise(value: Any, method: str | None, label_secret, area: str) -> Any:
         if isinstance(item, list):
             return [walk(element) for element in item]
         if isinstance(item, str):
-            if SECRET_SHAPE.match(item):
+            if SECRET_SHAPE.match(item) or (key in SECRET_KEYS and len(item) >= MIN_SECRET_LENGTH):
                 return label_secret(item)
             return item.replace(area, "<area>") if area else item
         return item
