@@ -198,3 +198,19 @@ def test_sigterm_during_the_peer_scenarios_leaves_no_instance_and_no_temp_dir(tm
     finally:
         run.kill()
     assert leftovers(scratch) == ([], [])
+
+
+def test_the_double_translates_add_folder_refusals_as_1_4_111_does():
+    """Observed on 1.4.111 after set_prefs lang=25956: the UTF-8 text sent byte by byte as characters."""
+    import tempfile
+
+    from fixtures.double.api import SyncState
+    from fixtures.double.profiles import PROFILES
+    for profile, expected in (("1.4.111", "Zielordner kann nicht ge\u00c3\u00b6ffnet werden."),
+                              ("1.3.106", "Can't open the destination folder.")):
+        state = SyncState(PROFILES[profile], dict(PROFILES[profile].observed), "x", 1000)
+        state.call({"method": "set_prefs", "lang": "25956"})
+        with tempfile.NamedTemporaryFile() as not_a_directory:
+            answer = state.call({"method": "add_folder", "dir": not_a_directory.name})
+        assert answer.document == {"error": 100, "message": expected}, profile
+        assert state.call({"method": "nosuch"}).document["message"] == "Invalid API method name or format."
