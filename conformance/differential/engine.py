@@ -136,12 +136,17 @@ class Differential:
     def shrink(self, finding: Finding) -> None:
         """Replace `finding.seen_in` by the shortest sequence found that still shows the difference."""
         def shows(candidate: list[Step]) -> Played | None:
-            if finding.replays >= MAX_REPLAYS_PER_FINDING:
+            for _ in range(2):  # a replay a pause or a slow answer disturbed is tried once more
+                if finding.replays >= MAX_REPLAYS_PER_FINDING:
+                    return None
+                finding.replays += 1
+                played = self.play(candidate)
+                if not played.disturbances:
+                    break
+            else:
                 return None
-            finding.replays += 1
-            played = self.play(candidate)
             at = played.first_step_showing(finding.key)
-            if at is None or played.disturbances:
+            if at is None:
                 return None
             return Played(played.steps[:at + 1], played.answers[:at + 1], played.differences[:at + 1], [])
 
@@ -151,8 +156,9 @@ class Differential:
         chunks = 2
         while len(best.steps) > 1 and chunks <= len(best.steps):
             size = max(1, len(best.steps) // chunks)
-            for start in range(0, len(best.steps) - 1, size):  # the last step (the one that differs) stays
-                candidate = best.steps[:start] + best.steps[start + size:]
+            last = len(best.steps) - 1  # the step that differs stays
+            for start in range(0, last, size):
+                candidate = best.steps[:start] + best.steps[min(start + size, last):]
                 smaller = shows(candidate) if candidate else None
                 if smaller is not None:
                     best, chunks = smaller, max(chunks - 1, 2)
