@@ -268,10 +268,10 @@ def index_html(runs: list[Run], differentials: list[dict] = ()) -> str:
             f'<span style="background:#e8f0fe">same verdict, answers changed</span>, each against the previous '
             f"run of the same kind (build or double). Each cell links to its evidence.</p>"
             f"<h2>Runs</h2>{_runs_table(runs)}"
+            f"<h2>Differential runs</h2>{_differentials_table(list(differentials))}"
             f'<h2>Behaviours</h2><table class="matrix"><thead><tr><th>behaviour</th>{header}'
             f"<th>verdict first changed in</th><th>answers first changed in</th></tr></thead>"
             f'<tbody>{"".join(rows)}</tbody></table>'
-            f"<h2>Differential runs</h2>{_differentials_table(list(differentials))}"
             f"<h2>Run time per run</h2>"
             + plots.bar_chart([(label, seconds) for label, seconds in durations if seconds is not None],
                               "seconds per conformance run"))
