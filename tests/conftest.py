@@ -46,12 +46,17 @@ def run_conformance(tmp_path: Path, *args: str, checks: tuple[str, ...] = ("conf
     scratch = tmp_path / "tmp"
     scratch.mkdir(exist_ok=True)
     reports = tmp_path / "reports"
-    child_env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
-    child_env.update({"TMPDIR": str(scratch), **(env or {})})
     process = subprocess.run(
         [sys.executable, "-m", "pytest", *checks, "-q", "--reports-dir", str(reports),
-         *args], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=timeout)
+         *args], cwd=ROOT, env=child_environment(scratch, env), capture_output=True, text=True, timeout=timeout)
     return ConformanceRun(process, reports, scratch)
+
+
+def child_environment(scratch: Path, extra: dict | None = None) -> dict:
+    """A child run's environment: none of the user's Sync settings, temp files under scratch."""
+    environment = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
+    environment.update({"TMPDIR": str(scratch), **(extra or {})})
+    return environment
 
 
 def leftovers(scratch: Path) -> tuple[list[str], list[int]]:

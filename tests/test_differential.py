@@ -12,12 +12,11 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SYNC_ENV, leftovers
+from tests.conftest import ROOT, ConformanceRun, child_environment, leftovers
 
 # Behaviours a differential run finds in a few hundred generated requests when the double lacks them, one
 # per kind of difference (status, content type, error code and message, types and keys, a secret's kind),
@@ -29,16 +28,7 @@ REQUESTS = "300"
 SEED = os.environ.get("DIFFERENTIAL_TEST_SEED", "7")
 
 
-@dataclass
-class DifferentialRun:
-    process: subprocess.CompletedProcess
-    reports_dir: Path
-    tmp: Path
-
-    @property
-    def output(self) -> str:
-        return self.process.stdout + self.process.stderr
-
+class DifferentialRun(ConformanceRun):
     def document(self) -> dict:
         reports = sorted((self.reports_dir / "differential").glob("*.json"))
         assert reports, f"no JSON report written; output:\n{self.output[-3000:]}"
@@ -51,13 +41,11 @@ def run_differential(tmp_path: Path, *args: str, env: dict | None = None, timeou
     scratch = tmp_path / "tmp"
     scratch.mkdir(exist_ok=True)
     reports = tmp_path / "reports"
-    child_env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
-    child_env.update({"TMPDIR": str(scratch), **(env or {})})
     witnessed = ("import sys; from tests import witness; witness.start(sys.argv[1]); "
                  "from conformance.differential.__main__ import main; sys.exit(main(sys.argv[2:]))")
     process = subprocess.run(
         [sys.executable, "-c", witnessed, str(tmp_path / "seen.txt"), "--reports-dir", str(reports), *args],
-        cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=timeout)
+        cwd=ROOT, env=child_environment(scratch, env), capture_output=True, text=True, timeout=timeout)
     return DifferentialRun(process, reports, scratch)
 
 
@@ -245,12 +233,10 @@ def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
     import psutil
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    child_env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
-    child_env["TMPDIR"] = str(scratch)
     process = subprocess.Popen(
         [sys.executable, "-m", "conformance.differential", "--a", "double", "--b", "double", "--requests", "500",
          "--seed", "3", "--exit-code", "--reports-dir", str(tmp_path / "reports")],
-        cwd=ROOT, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=ROOT, env=child_environment(scratch), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     chooser, faults = random.Random(5), []
     time.sleep(3)
     while process.poll() is None and len(faults) < 12:

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, SYNC_ENV
+from tests.conftest import ROOT, child_environment
 
 BINARY = os.environ.get("SYNC_BINARY")
 API_KEY = os.environ.get("SYNC_API_KEY")
@@ -80,8 +80,7 @@ sync.stop()
 
 
 def session(target: str, tmp_path) -> list:
-    env = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
-    env.update({"TMPDIR": str(tmp_path), "SYNC_API_KEY": API_KEY, "PYTHONPATH": str(ROOT)})
+    env = child_environment(tmp_path, {"SYNC_API_KEY": API_KEY, "PYTHONPATH": str(ROOT)})
     done = subprocess.run([sys.executable, "-c", SESSION, target], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
