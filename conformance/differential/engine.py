@@ -76,8 +76,9 @@ class BudgetSpent(Exception):
 class Differential:
     a: Side
     b: Side
-    requests: int = 0  # requests compared (each sent to both targets)
+    requests: int = 0  # requests compared (each sent to both targets), replays included
     sequences: int = 0
+    explored: tuple[int, int] = (0, 0)  # requests and sequences of the exploration, before any replay
     findings: dict[str, Finding] = field(default_factory=dict)
     disturbed: list[dict] = field(default_factory=list)
 
@@ -115,6 +116,7 @@ class Differential:
             one_sequence()
         except BudgetSpent:
             pass
+        self.explored = (self.requests, self.sequences)
 
     def _record(self, played: Played) -> None:
         if played.disturbances:
