@@ -263,3 +263,20 @@ def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
     assert document["differences"] == [], [difference["key"] for difference in document["differences"]]
     assert document["not_reproduced"] or document["disturbed_sequences"], "no fault showed at all"
     assert leftovers(scratch) == ([], [])
+
+
+def test_a_directory_below_a_file_is_sent_as_it_is(tmp_path):
+    """d0 made a file first, then d0/inner asked for: nothing can be made there, the request still goes."""
+    from conformance.differential.sides import Side
+    from conformance.differential.steps import Directory
+
+    class Instance:  # just what directory preparation needs of a target
+        role = "a"
+
+        def scratch_dir(self, prefix):
+            return str(tmp_path)
+    side = Side("a", "a", Instance(), "a")
+    side.area = str(tmp_path)
+    assert side._resolve(Directory("d0", "file")) == f"{tmp_path}/d0"
+    assert side._resolve(Directory("d0/inner", "file")) == f"{tmp_path}/d0/inner"
+    assert (tmp_path / "d0").is_file()

@@ -139,17 +139,26 @@ class Side:
         path = os.path.normpath(os.path.join(self.area, directory.name))
         if directory.name not in self._prepared:
             self._prepared.add(directory.name)
-            if not os.path.lexists(path):
-                if directory.state in ("empty", "with-file"):
-                    os.makedirs(path)
-                if directory.state == "with-file":
-                    Path(path, "f0.txt").write_text("differential\n")
-                    os.makedirs(os.path.join(path, "inner"))
-                    Path(path, "inner", "f1.txt").write_text("inner file\n")
-                if directory.state == "file":
-                    os.makedirs(os.path.dirname(path), exist_ok=True)
-                    Path(path).write_text("a file where a directory is expected\n")
+            try:
+                _prepare(path, directory.state)
+            except OSError:  # a file already stands where a parent should be: both sides fail alike
+                pass
         return os.path.join(self.area, directory.name) + directory.spelling
+
+
+def _prepare(path: str, state: str) -> None:
+    """Make `path` what the step asks for, unless something is there already."""
+    if os.path.lexists(path) or state == "missing":
+        return
+    if state == "file":
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        Path(path).write_text("a file where a directory is expected\n")
+        return
+    os.makedirs(path)
+    if state == "with-file":
+        Path(path, "f0.txt").write_text("differential\n")
+        os.makedirs(os.path.join(path, "inner"))
+        Path(path, "inner", "f1.txt").write_text("inner file\n")
 
 
 _JSONP = re.compile(r"^(?P<callback>[^(]*)\((?P<document>.*)\)\s*$", re.DOTALL)
