@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fixtures.api_facts import API_METHODS
-from fixtures.redaction import MIN_SECRET_LENGTH, SECRET_KEYS
+from fixtures.redaction import MIN_SECRET_LENGTH, SECRET_KEYS, SECRET_SHAPE
 
-SECRET_SHAPE = re.compile(r"^[A-Z2-7]{33,}$")
 SECRET_LABEL = re.compile(r"<([A-Z])(\d+) #\d+>")
 # Keys whose value differs between two runs of the same build, compared by type only.
 VARYING = {

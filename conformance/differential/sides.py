@@ -35,7 +35,8 @@ class Side:
 
     @property
     def owned(self) -> bool:
-        return isinstance(self.instance, LaunchedSync)
+        """The suite started it: it can restart it and see its process."""
+        return self.instance.can_restart
 
     # -- state between sequences ---------------------------------------------------------------------
     def clean_slate(self) -> None:
