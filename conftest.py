@@ -25,6 +25,9 @@ def pytest_addoption(parser):
                      help="reference double profile when no target is given: 1.3.106 or 1.4.111 (default)")
     target.addoption("--double-switches", default="observed", metavar="SPEC",
                      help="reference double switches: observed (default), all, none, or NAME=on|off,...")
+    target.addoption("--double-version", metavar="VERSION",
+                     help="the version the reference double reports instead of its profile's, to see how a version "
+                          "the catalogue does not record is judged (e.g. 1.4.120)")
     budgets = parser.getgroup("sync checks", "budgets and thresholds of the checks")
     budgets.addoption("--examples", type=int, default=100, metavar="N",
                       help="Hypothesis examples per property check (default 100)")

@@ -5,8 +5,8 @@ Expectations come from one of three places (`--expectations`):
 - `catalogue` (default): each behaviour's `[[behaviour.expect]]` entries, version ranges (`since`,
   `until`, both inclusive and optional) on a platform, each with a verdict, or a list of both verdicts
   where a build was seen to go either way (then neither fails the run). An expected contradiction
-  carries `departure`, a regular expression its reason must match: the way the build was seen to depart. Outside every range a behaviour is expected to be
-  confirmed: the catalogue states how Sync should behave, the ranges record where builds depart.
+  carries `departure`, a regular expression its reason must match: the way the build was seen to depart.
+  A version no range covers is judged by its nearest recorded neighbours (see `from_catalogue`).
 - a baseline: the verdicts of an earlier run's JSON report (`--baseline FILE`), so CI fails only on
   what changed since.
 - `none`: every behaviour is expected to be confirmed (documentation verification).
@@ -15,11 +15,17 @@ Judgements, per behaviour:
 
 - `as expected`: confirmed where confirmed was expected;
 - `expected departure`: contradicted where contradicted was expected (shown as a strict xfail);
-- `regression`: contradicted where confirmed was expected (the run fails);
+- `regression`: contradicted where confirmed was expected, or where the newest recorded version
+  confirmed it (the run fails);
 - `departs differently`: contradicted where a contradiction was expected, but for another reason than
   the recorded one (other keys missing, another error code): the run fails;
 - `stale`: confirmed where contradicted was expected: the build no longer departs, the expectation is
   out of date (the run fails, like a strict xfail that passed);
+- `fixed`: confirmed by a version newer than every record, where the newest recorded version departed
+  (the run fails, like a strict xfail that passed, until the new version is recorded);
+- `unknown between`: the recorded versions on either side disagree; reported, never a failure;
+- `not recorded`: nothing recorded at or below this version (or its version is unknown); reported,
+  never a failure;
 - `undecided`: inconclusive; nothing to judge (never a failure, never a pass).
 """
 from __future__ import annotations
@@ -31,9 +37,14 @@ from pathlib import Path
 
 from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE
 
-AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, UNDECIDED, DEPARTS_DIFFERENTLY = (
-    "as expected", "expected departure", "regression", "stale", "undecided", "departs differently")
-FAILING = (REGRESSION, STALE, DEPARTS_DIFFERENTLY)
+(AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, FIXED, UNDECIDED, DEPARTS_DIFFERENTLY, UNKNOWN_BETWEEN,
+ NOT_RECORDED) = ("as expected", "expected departure", "regression", "stale", "fixed", "undecided",
+                  "departs differently", "unknown between", "not recorded")
+FAILING = (REGRESSION, STALE, FIXED, DEPARTS_DIFFERENTLY)
+REPORTED_ONLY = (UNKNOWN_BETWEEN, NOT_RECORDED)  # what the build did is reported, and judged neither way
+
+# How an expectation was reached
+RECORDED, CARRIED_FORWARD, UNKNOWN, UNRECORDED = "recorded", "carried forward", "unknown", "unrecorded"
 
 
 def version_key(version: str | None) -> tuple:
@@ -45,9 +56,11 @@ def version_key(version: str | None) -> tuple:
 @dataclass(frozen=True)
 class Expectation:
     verdicts: tuple[str, ...]  # one, or both where a build was seen to go either way
-    source: str  # where it comes from, for messages: "catalogue 1.3.106..1.4.111 linux-x64", "baseline FILE"
+    # what it was compared with, for messages: "catalogue 1.3.106..1.4.111 linux-x64", "baseline FILE"
+    source: str
     note: str | None = None
     departure: str | None = None  # a regular expression an expected contradiction's reason matches
+    basis: str = RECORDED
 
     @property
     def verdict(self) -> str:
@@ -61,19 +74,65 @@ def _platform_matches(wanted: str | None, platform: str | None) -> bool:
     return wanted == platform or wanted.split("-")[0] == platform
 
 
+def _entries_for_platform(behaviour, platform: str | None) -> tuple[list[dict], str]:
+    """The entries that speak of this platform; failing those, the nearest platform's (the same
+    operating system first), and a note saying so."""
+    entries = [entry for entry in behaviour.expect if _platform_matches(entry.get("platform"), platform)]
+    if entries or not behaviour.expect:
+        return entries, ""
+    system = (platform or "").split("-")[0]
+    recorded = sorted({entry["platform"] for entry in behaviour.expect},
+                      key=lambda name: (name.split("-")[0] != system, name))
+    nearest = recorded[0]
+    return ([entry for entry in behaviour.expect if entry["platform"] == nearest],
+            f" (nothing recorded for {platform}; judged against {nearest})")
+
+
+def _verdicts(entry: dict) -> tuple[str, ...]:
+    return tuple(entry["verdict"] if isinstance(entry["verdict"], list) else [entry["verdict"]])
+
+
+def _where(entry: dict) -> str:
+    return f"{entry.get('since') or '...'}..{entry.get('until') or '...'}" + (
+        f" {entry['platform']}" if entry.get("platform") else "")
+
+
 def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation:
-    for entry in behaviour.expect:
+    """The expectation for `version` on `platform`: the range that covers it; else its nearest recorded
+    neighbours: the same on both sides is expected as recorded, different is unknown; above the newest
+    record, the newest is carried forward; below the oldest (or with no version), nothing is expected."""
+    entries, nearest_platform = _entries_for_platform(behaviour, platform)
+    key = version_key(version)
+    if not entries or key[0] == 1:
+        why = "nothing recorded for this behaviour" if not entries else f"version {version!r} is not a number"
+        return Expectation((CONFIRMED, CONTRADICTED), f"catalogue: {why}{nearest_platform}", basis=UNRECORDED)
+    for entry in entries:
         since, until = entry.get("since"), entry.get("until")
-        if since and version_key(version) < version_key(since):
-            continue
-        if until and version_key(version) > version_key(until):
-            continue
-        if not _platform_matches(entry.get("platform"), platform):
-            continue
-        where = f"{since or '...'}..{until or '...'}" + (f" {entry['platform']}" if entry.get("platform") else "")
-        verdicts = entry["verdict"] if isinstance(entry["verdict"], list) else [entry["verdict"]]
-        return Expectation(tuple(verdicts), f"catalogue {where}", entry.get("note"), entry.get("departure"))
-    return Expectation((CONFIRMED,), "catalogue statement (no recorded departure for this version)")
+        if (not since or key >= version_key(since)) and (not until or key <= version_key(until)):
+            return Expectation(_verdicts(entry), f"catalogue {_where(entry)}{nearest_platform}", entry.get("note"),
+                               entry.get("departure"))
+    below = max(((entry["until"], entry) for entry in entries if entry.get("until")
+                 and version_key(entry["until"]) < key), key=lambda pair: version_key(pair[0]), default=None)
+    above = min(((entry["since"], entry) for entry in entries if entry.get("since")
+                 and version_key(entry["since"]) > key), key=lambda pair: version_key(pair[0]), default=None)
+    platform_named = f" {below[1]['platform']}" if below and below[1].get("platform") else ""
+    if below and not above:
+        (newest, entry) = below
+        return Expectation(_verdicts(entry), f"catalogue {newest}{platform_named}, the newest record, carried "
+                           f"forward{nearest_platform}", entry.get("note"), entry.get("departure"), CARRIED_FORWARD)
+    if above and not below:
+        return Expectation((CONFIRMED, CONTRADICTED), f"catalogue: older than every record (the oldest is "
+                           f"{above[0]}{nearest_platform})", basis=UNRECORDED)
+    (lower, lower_entry), (upper, upper_entry) = below, above
+    if _verdicts(lower_entry) != _verdicts(upper_entry):
+        return Expectation((CONFIRMED, CONTRADICTED), f"catalogue: unknown between {lower} "
+                           f"({' or '.join(_verdicts(lower_entry))}) and {upper} ({' or '.join(_verdicts(upper_entry))})"
+                           f"{platform_named}{nearest_platform}", basis=UNKNOWN)
+    departures = [entry.get("departure") for entry in (lower_entry, upper_entry) if entry.get("departure")]
+    departure = "|".join(f"(?:{pattern})" for pattern in dict.fromkeys(departures)) or None
+    notes = "; ".join(dict.fromkeys(entry["note"] for entry in (lower_entry, upper_entry) if entry.get("note")))
+    return Expectation(_verdicts(lower_entry), f"catalogue {lower} and {upper}{platform_named}, recorded the same "
+                       f"on both sides{nearest_platform}", notes or None, departure)
 
 
 class BaselineError(ValueError):
@@ -118,25 +177,40 @@ class Expectations:
 def judge(verdict: str, expectation: Expectation | None, reason: str = "") -> str:
     if verdict == INCONCLUSIVE or expectation is None:
         return UNDECIDED
+    if expectation.basis == UNKNOWN:
+        return UNKNOWN_BETWEEN
+    if expectation.basis == UNRECORDED:
+        return NOT_RECORDED
     if verdict in expectation.verdicts:
         if verdict == CONFIRMED:
             return AS_EXPECTED
         if expectation.departure and not re.search(expectation.departure, reason):
             return DEPARTS_DIFFERENTLY
         return EXPECTED_DEPARTURE
-    return STALE if verdict == CONFIRMED else REGRESSION
+    if verdict == CONFIRMED:
+        return FIXED if expectation.basis == CARRIED_FORWARD else STALE
+    return REGRESSION
 
 
 def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectation, judgement: str) -> str:
-    """One line naming the behaviour, the version and what changed (for the terminal, CI logs, xfails)."""
+    """One line naming the behaviour, the version, what it was compared with and what changed (for the
+    terminal, CI logs, xfails)."""
+    subject = f"{behaviour_id} on {version}"
     if judgement == STALE:
-        return (f"stale expectation: {behaviour_id} on {version}: expected contradicted ({expectation.source}), "
+        return (f"stale expectation: {subject}: expected contradicted ({expectation.source}), "
                 f"the build now confirms it")
+    if judgement == FIXED:
+        return (f"{subject}: changed since {expectation.source}: contradicted there, confirmed now (a fix); "
+                f"record {version} in the catalogue")
+    if judgement == REGRESSION and expectation.basis == CARRIED_FORWARD:
+        return f"{subject}: changed since {expectation.source}: confirmed there, contradicted now (a regression)"
     if judgement == REGRESSION:
-        return f"{behaviour_id} on {version}: expected confirmed ({expectation.source}), the build contradicts it"
+        return f"{subject}: expected confirmed ({expectation.source}), the build contradicts it"
     if judgement == DEPARTS_DIFFERENTLY:
-        return (f"{behaviour_id} on {version}: contradicted, but not the way {expectation.source} records "
+        return (f"{subject}: contradicted, but not the way {expectation.source} records "
                 f"(its reason should match {expectation.departure!r})")
     if judgement == EXPECTED_DEPARTURE:
-        return f"{behaviour_id} on {version}: contradicted, as expected ({expectation.source})"
-    return f"{behaviour_id} on {version}: {verdict}"
+        return f"{subject}: contradicted, as expected ({expectation.source})"
+    if judgement in REPORTED_ONLY:
+        return f"{subject}: {verdict}; not judged ({expectation.source.removeprefix('catalogue: ')})"
+    return f"{subject}: {verdict}"

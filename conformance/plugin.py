@@ -106,7 +106,8 @@ def _choice(config: pytest.Config) -> TargetChoice:
         password=option.sync_password or os.environ.get("SYNC_PASSWORD") or None,
         allow_host_network=option.allow_host_network, port=option.sync_port,
         ready_timeout=option.ready_timeout, double_profile=option.double_profile,
-        double_switches=option.double_switches, double_cpu_burn_folders=option.many_folders)
+        double_switches=option.double_switches, double_version=option.double_version,
+        double_cpu_burn_folders=option.many_folders)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -273,7 +274,7 @@ def _use_example_database(version: str) -> None:
 
 def _safe_options(config: pytest.Config) -> dict:
     names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
-             "double_profile", "double_switches", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
+             "double_profile", "double_switches", "double_version", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
              "examples", "ready_timeout", "request_timeout", "expectations", "baseline", "catalogue",
              "peer_deadline", "peer_watch", "peer_file_mb")
     options = {name: getattr(config.option, name) for name in names}
@@ -474,11 +475,12 @@ def _redact(run: SuiteRun, test_report) -> None:
 
 def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckResult) -> None:
     """A departure the expectations foresee is a strict xfail; a behaviour that no longer departs fails
-    on its last check ('stale'); an unforeseen contradiction stays a failure."""
+    on its last check ('stale', 'fixed'); an unforeseen contradiction stays a failure; one where nothing
+    is known to judge by is an xfail that cannot fail ('unknown between', 'not recorded')."""
     if result.verdict == CONTRADICTED:
         expectation, judgement = run.judgement(result.behaviour, CONTRADICTED, result.reason)
         explanation = expectations_module.explain(result.behaviour, run.version, CONTRADICTED, expectation, judgement)
-        if judgement == expectations_module.EXPECTED_DEPARTURE:
+        if judgement == expectations_module.EXPECTED_DEPARTURE or judgement in expectations_module.REPORTED_ONLY:
             test_report.outcome = "skipped"
             test_report.wasxfail = explanation
         elif judgement == expectations_module.DEPARTS_DIFFERENTLY:
@@ -487,7 +489,7 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
     if result.verdict == CONFIRMED and run.last_check_of.get(result.behaviour) == item.nodeid:
         verdict, _ = fold([other for other in run.results if other.behaviour == result.behaviour])
         expectation, judgement = run.judgement(result.behaviour, verdict)
-        if judgement == expectations_module.STALE:
+        if judgement in (expectations_module.STALE, expectations_module.FIXED):
             test_report.outcome = "failed"
             test_report.longrepr = "[XPASS(strict)] " + expectations_module.explain(
                 result.behaviour, run.version, verdict, expectation, judgement)
@@ -560,8 +562,10 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     results = report.behaviour_results(run)
     for item in results:
         marker = {expectations_module.EXPECTED_DEPARTURE: " (expected)", expectations_module.STALE: " (STALE)",
-                  expectations_module.REGRESSION: " (UNEXPECTED)",
-                  expectations_module.DEPARTS_DIFFERENTLY: " (DEPARTS DIFFERENTLY)"}.get(item["judgement"], "")
+                  expectations_module.REGRESSION: " (UNEXPECTED)", expectations_module.FIXED: " (FIXED)",
+                  expectations_module.DEPARTS_DIFFERENTLY: " (DEPARTS DIFFERENTLY)",
+                  expectations_module.UNKNOWN_BETWEEN: " (unknown between records)",
+                  expectations_module.NOT_RECORDED: " (not recorded)"}.get(item["judgement"], "")
         terminalreporter.write_line(f"{item['verdict']:>13}  {item['behaviour']}{marker}: {item['reason']}"[:300])
     failing = [item for item in results if item["judgement"] in expectations_module.FAILING]
     harness_errors = [result for result in run.results if result.harness_error]
@@ -574,6 +578,14 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
                                 + ("; ".join(problems) if problems else "all met"), red=bool(problems))
     for item in failing:
         terminalreporter.write_line(f"  {item['judgement'].upper()}: {item['explanation']}"[:400], red=True)
+    for item in results:
+        if item["judgement"] == expectations_module.UNKNOWN_BETWEEN:
+            terminalreporter.write_line(f"  {item['judgement']}: {item['explanation']}"[:400])
+    unrecorded = [item for item in results if item["judgement"] == expectations_module.NOT_RECORDED]
+    for source in dict.fromkeys(item["expected_from"] for item in unrecorded):
+        names = [item["behaviour"] for item in unrecorded if item["expected_from"] == source]
+        terminalreporter.write_line(f"  not recorded: {len(names)} behaviour{'s' * (len(names) != 1)} reported as "
+                                    f"observed, not judged ({source.removeprefix('catalogue: ')})")
     if run.write_error:
         terminalreporter.write_line(f"ERROR: {run.write_error}; the verdicts above are all this run keeps", red=True)
         return

@@ -75,8 +75,10 @@ def behaviour_results(run) -> list[dict]:
         results.append({
             "behaviour": behaviour.id, "statement": behaviour.statement, "source": behaviour.source,
             "kind": behaviour.kind, "verdict": verdict, "reason": reason,
-            "expected": expectation.verdict if expectation else None,
+            "expected": expectation.verdict if expectation and judgement not in expectations_module.REPORTED_ONLY
+            else None,
             "expected_from": expectation.source if expectation else None, "judgement": judgement,
+            "expected_note": expectation.note if expectation else None,
             "explanation": expectations_module.explain(behaviour.id, run.version, verdict, expectation, judgement)
             if expectation else None,
             "duration_s": round(sum(check.duration_s for check in checks), 3),
@@ -108,7 +110,8 @@ STYLE = """<style>
 table.behaviours{border-collapse:collapse;margin:8px 0;width:100%}
 table.behaviours td,table.behaviours th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 table.evidence{border-collapse:collapse;font-size:12px}table.evidence td,table.evidence th{border:1px solid #ddd;padding:2px 4px;vertical-align:top}
-.judgement-regression,.judgement-stale,.judgement-departs-differently{background:#fce8e6;font-weight:bold}
+.judgement-regression,.judgement-stale,.judgement-fixed,.judgement-departs-differently{background:#fce8e6;font-weight:bold}
+.judgement-unknown-between,.judgement-not-recorded{background:#fef7e0}
 .double-banner{background:#fef7e0;border:2px solid #f9ab00;padding:8px;margin:8px 0;font-weight:bold}
 pre.evidence{white-space:pre-wrap;max-height:240px;overflow:auto;background:#f8f8f8;padding:4px}
 </style>"""
@@ -206,8 +209,13 @@ def summary_html(run) -> list[str]:
     rows = []
     for item in behaviour_results(run):
         details = "".join(evidence_html(check) for check in item["evidence"])
-        expected = (f'{escape(item["judgement"])}<br><small>expected {escape(item["expected"])} '
-                    f'({escape(item["expected_from"])})</small>' if item["expected"] else escape(item["judgement"]))
+        expected = escape(item["judgement"])
+        if item["expected_from"]:
+            wanted = f'expected {escape(item["expected"])} ' if item["expected"] else ""
+            expected += f'<br><small>{wanted}({escape(item["expected_from"])})</small>'
+        if item["expected_note"]:
+            expected += f'<br><small class="note">recorded: {escape(item["expected_note"])}</small>'
+
         rows.append(f'<tr id="{behaviour_anchor(item["behaviour"])}"><td><b>{escape(item["behaviour"])}</b><br>'
                     f'<small>{escape(item["statement"])}<br>source: {escape(item["source"])}</small></td>'
                     f'<td class="verdict-{item["verdict"]}">{item["verdict"]}</td>'

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from conformance import fold
 from conformance.catalogue import CATALOGUE_PATH, Behaviour
-from conformance.expectations import (AS_EXPECTED, DEPARTS_DIFFERENTLY, EXPECTED_DEPARTURE, FAILING, REGRESSION,
-                                      STALE, UNDECIDED, Expectation, from_catalogue, judge, version_key)
+from conformance.expectations import (AS_EXPECTED, CARRIED_FORWARD, DEPARTS_DIFFERENTLY, EXPECTED_DEPARTURE, FAILING,
+                                      FIXED, NOT_RECORDED, RECORDED, REGRESSION, STALE, UNDECIDED, UNKNOWN_BETWEEN,
+                                      UNRECORDED, Expectation, explain, from_catalogue, judge, version_key)
 from conformance.fingerprint import describe_changes, shape
 from conformance.outcome import Evidence
 from fixtures.client import Exchange
@@ -29,20 +30,76 @@ def test_versions_order_by_number_not_by_text():
         ["1.3.106", "1.4.82", "1.4.111", "1.10.0", "2.0.93"]
 
 
-def test_an_expectation_covers_its_range_inclusively_and_nothing_else():
+def test_an_expectation_covers_its_range_inclusively():
     behaviour = behaviour_with({"since": "1.3.0", "until": "1.4.82", "platform": "linux-x64", "verdict": "contradicted"})
-    assert from_catalogue(behaviour, "1.3.0", "linux-x64").verdict == "contradicted"
-    assert from_catalogue(behaviour, "1.4.82", "linux-x64").verdict == "contradicted"
-    assert from_catalogue(behaviour, "1.4.111", "linux-x64").verdict == "confirmed"  # outside: must pass
-    assert from_catalogue(behaviour, "1.2.99", "linux-x64").verdict == "confirmed"
-    assert from_catalogue(behaviour, "1.4.0", "win32-x86").verdict == "confirmed"
+    for version in ("1.3.0", "1.4.0", "1.4.82"):
+        expectation = from_catalogue(behaviour, version, "linux-x64")
+        assert (expectation.verdict, expectation.basis) == ("contradicted", RECORDED)
     assert from_catalogue(behaviour, "1.4.0", "linux").verdict == "contradicted"  # architecture unknown
 
 
-def test_an_open_range_runs_on():
+def test_above_the_newest_record_the_newest_is_carried_forward_and_a_change_is_named():
+    behaviour = behaviour_with({"since": "1.3.0", "until": "1.4.82", "platform": "linux-x64", "verdict": "contradicted",
+                                "departure": "^error 3"})
+    expectation = from_catalogue(behaviour, "1.4.111", "linux-x64")
+    assert (expectation.verdict, expectation.basis) == ("contradicted", CARRIED_FORWARD)
+    assert "1.4.82 linux-x64" in expectation.source
+    assert judge("contradicted", expectation, "error 3 answered") == EXPECTED_DEPARTURE
+    assert judge("confirmed", expectation) == FIXED and FIXED in FAILING
+    assert "changed since catalogue 1.4.82 linux-x64" in explain("b", "1.4.111", "confirmed", expectation, FIXED)
+    confirmed_before = behaviour_with({"since": "1.3.0", "until": "1.4.82", "verdict": "confirmed"})
+    carried = from_catalogue(confirmed_before, "2.0.0", "linux-x64")
+    assert judge("contradicted", carried) == REGRESSION
+    assert "(a regression)" in explain("b", "2.0.0", "contradicted", carried, REGRESSION)
+
+
+def test_an_open_range_runs_on_and_below_the_oldest_record_nothing_is_judged():
     behaviour = behaviour_with({"since": "1.4.0", "verdict": "contradicted"})
     assert from_catalogue(behaviour, "2.7.3", None).verdict == "contradicted"
-    assert from_catalogue(behaviour, "1.3.106", None).verdict == "confirmed"
+    older = from_catalogue(behaviour, "1.3.106", None)
+    assert older.basis == UNRECORDED and "oldest is 1.4.0" in older.source
+    assert judge("contradicted", older) == judge("confirmed", older) == NOT_RECORDED
+
+
+@pytest.mark.parametrize("version", ["unknown", ""])
+def test_a_version_that_is_no_number_is_not_judged(version):
+    behaviour = behaviour_with({"since": "1.3.0", "verdict": "contradicted"})
+    assert judge("contradicted", from_catalogue(behaviour, version, None)) == NOT_RECORDED
+
+
+def test_between_two_records_agreement_is_expected_and_disagreement_is_unknown():
+    behaviour = behaviour_with(
+        {"since": "1.3.106", "until": "1.3.106", "platform": "linux-x64", "verdict": "contradicted", "departure": "^old"},
+        {"since": "1.4.111", "until": "1.4.111", "platform": "linux-x64", "verdict": "contradicted", "departure": "^new"})
+    between = from_catalogue(behaviour, "1.3.200", "linux-x64")
+    assert between.verdict == "contradicted" and "1.3.106 and 1.4.111 linux-x64" in between.source
+    assert judge("contradicted", between, "old way") == judge("contradicted", between, "new way") == EXPECTED_DEPARTURE
+    assert judge("contradicted", between, "another way") == DEPARTS_DIFFERENTLY
+    assert judge("confirmed", between) == STALE
+    disagreeing = behaviour_with({"since": "1.3.106", "until": "1.3.106", "verdict": "confirmed"},
+                                 {"since": "1.4.111", "until": "1.4.111", "verdict": "contradicted"})
+    unknown = from_catalogue(disagreeing, "1.4.0", "linux-x64")
+    assert "unknown between 1.3.106 (confirmed) and 1.4.111 (contradicted)" in unknown.source
+    assert judge("confirmed", unknown) == judge("contradicted", unknown) == UNKNOWN_BETWEEN
+    assert UNKNOWN_BETWEEN not in FAILING and NOT_RECORDED not in FAILING
+
+
+def test_a_platform_without_records_is_judged_against_the_nearest_and_says_so():
+    behaviour = behaviour_with(
+        {"since": "1.3.106", "until": "1.4.111", "platform": "linux-x64", "verdict": "contradicted"},
+        {"since": "1.3.106", "until": "1.4.111", "platform": "win32-x86", "verdict": "confirmed"})
+    x86 = from_catalogue(behaviour, "1.3.150", "linux-x86")
+    assert x86.verdict == "contradicted"
+    assert "nothing recorded for linux-x86; judged against linux-x64" in x86.source
+    assert from_catalogue(behaviour, "1.3.150", "win32-x86").verdict == "confirmed"
+    assert "judged against linux-x64" in from_catalogue(behaviour, "1.3.150", "freebsd-x64").source
+    own = behaviour_with(*behaviour.expect, {"since": "1.3.0", "until": "1.4.111", "platform": "linux-x86",
+                                             "verdict": "confirmed"})
+    assert from_catalogue(own, "1.3.150", "linux-x86").verdict == "confirmed"
+
+
+def test_a_behaviour_with_no_record_is_not_judged():
+    assert judge("contradicted", from_catalogue(behaviour_with(), "1.4.111", "linux-x64")) == NOT_RECORDED
 
 
 @pytest.mark.parametrize("verdict, expected, judgement", [
@@ -81,6 +138,23 @@ def test_the_double_as_observed_meets_the_catalogue_expectations(tmp_path):
     judgements = {item["behaviour"]: item["judgement"] for item in run.document()["results"]}
     assert judgements == {"add-folder-missing-dir-refused": EXPECTED_DEPARTURE, "get-folder-peers-empty": AS_EXPECTED}
     assert "1 xfailed" in run.output
+
+
+@pytest.mark.parametrize("profile, reported, judgement, exit_code", [
+    ("1.4.111", "1.4.120", EXPECTED_DEPARTURE, 0),  # behaves like the newest record: passes
+    ("1.3.106", "1.3.200", UNKNOWN_BETWEEN, 0),  # 1.3.106 confirms, 1.4.111 contradicts
+    ("1.3.106", "1.2.0", NOT_RECORDED, 0),
+    ("1.3.106", "1.4.120", FIXED, 1),  # newer than 1.4.111, but confirms what 1.4.111 contradicted
+])
+def test_a_version_the_catalogue_does_not_record_is_judged_by_its_neighbours(tmp_path, profile, reported, judgement,
+                                                                             exit_code):
+    run = run_conformance(tmp_path, "--double-profile", profile, "--double-version", reported,
+                          checks=("conformance/test_add_folder_missing_dir_refused.py",))
+    assert run.process.returncode == exit_code, run.output[-3000:]
+    [result] = run.document()["results"]
+    assert result["judgement"] == judgement and reported in result["explanation"]
+    if judgement == FIXED:
+        assert "FIXED: add-folder-missing-dir-refused on 1.4.120: changed since catalogue 1.4.111" in run.output
 
 
 def test_an_edited_expectation_of_a_departure_turns_the_run_red(tmp_path):

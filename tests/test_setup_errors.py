@@ -122,6 +122,7 @@ def test_unreachable_attached_instance(tmp_path):
 @pytest.mark.parametrize("args, phrase", [
     (["--double-switches", "crash=maybe"], "is not a switch of the double"),
     (["--double-profile", "9.9.9"], "unknown; use one of 1.3.106, 1.4.111"),
+    (["--double-version", "latest"], "--double-version latest: not a version; give numbers joined by dots"),
     (["--sync-url", "ftp://x", "--sync-binary", "/bin/true"], "choose one target"),
     (["--examples", "0"], "--examples 0: give at least 1"),
     (["--cpu-idle", "90"], "need 0 <= idle < busy"),
