@@ -1,7 +1,7 @@
 """python -m conformance.differential --a SPEC --b SPEC [--requests N] [--exit-code]
 
 Sends the same generated request sequences to two targets and reports every difference in their answers,
-each with the shortest sequence that shows it. See conformance/differential/targets.py for SPEC.
+each with the shortest sequence that shows it. See conformance/target_specs.py for SPEC.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from conformance.differential import output
 from conformance.differential.engine import Differential
 from conformance.differential.sides import Side
-from conformance.differential.targets import choice_for, slug
+from conformance.target_specs import choice_for, slug
 from conformance.fold import FoldError
 from conformance.report_files import ReportsDirError, check_reports_dir
 from fixtures.client import SyncClient
@@ -31,7 +31,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         prog="python -m conformance.differential",
         description="The same generated requests to two targets; every difference, shrunk, in "
                     "REPORTS_DIR/differential/A-vs-B.html and .json.",
-        epilog="SPEC: double, double:PROFILE, double:PROFILE:SWITCHES, a btsync executable or .tar.gz, "
+        epilog="SPEC: double, double:PROFILE, double:PROFILE@VERSION, double:PROFILE:SWITCHES, a btsync executable "
+               "or .tar.gz, "
                "or http://user:password@host:port of a running instance of the run's own.")
     parser.add_argument("--a", required=True, metavar="SPEC", help="the first target")
     parser.add_argument("--b", required=True, metavar="SPEC", help="the second target")
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 target = open_target(choice)
             except SetupError as error:  # worded for a run's options: name this command's instead
-                raise SetupError(re.sub(r"--(sync-binary|sync-url|double-profile|double-switches)", f"--{role}",
+                raise SetupError(re.sub(r"--(sync-binary|sync-url|double-profile|double-switches|double-version)", f"--{role}",
                                         str(error))) from None
             opened.append(target)
             version = target.build.version if target.build else None

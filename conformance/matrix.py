@@ -1,0 +1,281 @@
+"""python -m conformance.matrix BUILD... [--jobs N] [--reports-dir DIR] [-- PYTEST OPTIONS]
+
+A conformance run per build, several at once, then the fold (REPORTS_DIR/index.html) and a summary table.
+Each run is `python -m pytest conformance` in a process of its own, so each has its own network
+namespace, temp dirs and build instances, exactly as a single run has. BUILD is a target as
+conformance/target_specs.py writes it (a btsync executable, an official .tar.gz, `double:PROFILE@VERSION`)
+or a directory holding builds. Exit status 1 when any run fails its judgement or does not finish.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conformance.expectations import FAILING, REPORTED_ONLY
+from conformance.fold import FoldError, write_index
+from conformance.report_files import ReportsDirError, check_reports_dir
+from conformance.target_specs import choice_for, run_arguments, slug
+from fixtures.build import PROJECT_ROOT, resolve_binary
+from fixtures.errors import SetupError
+from fixtures.target import double_settings
+
+EXECUTABLE_NAMES = ("btsync", "rslsync")
+STOP_GRACE_S = 60.0  # a run stops its builds and removes its temp dirs on SIGINT; then it is killed
+PROGRESS = re.compile(r"\[\s*(\d+)%\]\s*$")
+REPORTS_LINE = re.compile(r"^reports: (\S+\.json)")
+
+
+@dataclass
+class Build:
+    """One build of the matrix and, once it ran, how its run went."""
+    spec: str
+    name: str  # the file-name part of its log, and how progress lines name it
+    version: str | None
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+    finished: float = 0.0
+    log_path: Path | None = None
+    report_path: Path | None = None
+    percent: int = 0
+    last_lines: list[str] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished or time.time()) - self.started if self.started else 0.0
+
+
+def builds_in(given: str) -> list[str]:
+    """A directory stands for the builds inside it (executables named btsync or rslsync, tarballs), two
+    levels down at most; anything else is one build."""
+    path = Path(given).expanduser()
+    if not path.is_dir():
+        return [given]
+    found = sorted(str(candidate) for candidate in [*path.glob("*"), *path.glob("*/*")]
+                   if candidate.is_file() and (candidate.name in EXECUTABLE_NAMES
+                                               or candidate.name.endswith((".tar.gz", ".tgz"))
+                                               and tarfile.is_tarfile(candidate)))
+    if not found:
+        raise SetupError(f"{given}: a directory with no build in it (no btsync/rslsync executable or .tar.gz "
+                         f"two levels down); pass builds or a directory holding them")
+    return found
+
+
+def resolve(specs: list[str]) -> list[Build]:
+    """Every build named, its version read from its banner before any run starts (SetupError for a
+    mistake, naming the build); two builds of one version would write the same report."""
+    builds = []
+    for spec in [expanded for given in specs for expanded in builds_in(given)]:
+        choice = choice_for(spec)
+        version = None
+        if choice.binary:
+            try:
+                build = resolve_binary(choice.binary)
+            except SetupError as error:  # worded for a run's option
+                raise SetupError(str(error).removeprefix("--sync-binary ")) from None
+            version = build.version
+            build.discard()
+        elif not choice.url:
+            try:
+                double_settings(choice)
+            except SetupError as error:  # worded for a run's options
+                raise SetupError(f"{spec}: {re.sub(r'^--double-[a-z]+ ', '', str(error))}") from None
+            version = choice.double_version or choice.double_profile
+        builds.append(Build(spec, slug(choice, version), version))
+    reports = [_report_stem(build) for build in builds]
+    clashes = sorted({stem for stem in reports if stem and reports.count(stem) > 1})
+    if clashes:
+        named = [build.spec for build, stem in zip(builds, reports) if stem in clashes]
+        raise SetupError(f"more than one build would write {', '.join(clashes)} ({', '.join(named)}); give one "
+                         f"build per version, or run the others into another --reports-dir")
+    return builds
+
+
+def _report_stem(build: Build) -> str | None:
+    """The report a run of the build writes (conformance/plugin.py names it), where known beforehand."""
+    choice = choice_for(build.spec)
+    if choice.url:
+        return None
+    return f"sync-{build.version}" + ("" if choice.binary else "-double")
+
+
+class Matrix:
+    """Runs the builds, at most `jobs` at once, printing a line as each starts, progresses and ends."""
+
+    def __init__(self, builds: list[Build], jobs: int, reports_dir: Path, pytest_options: list[str]):
+        self.builds, self.jobs, self.reports_dir, self.pytest_options = builds, jobs, reports_dir, pytest_options
+        self.logs_dir = reports_dir / "matrix"
+        self.lock = threading.Lock()
+
+    def say(self, build: Build, text: str) -> None:
+        with self.lock:
+            print(f"[{build.name}] {text}", flush=True)
+
+    def run(self) -> None:
+        self.logs_dir.mkdir(parents=True, exist_ok=True)
+        waiting = list(self.builds)
+        running: list[Build] = []
+        try:
+            while waiting or running:
+                while waiting and len(running) < self.jobs:
+                    running.append(self.start(waiting.pop(0)))
+                time.sleep(0.2)
+                for build in [build for build in running if build.process.poll() is not None]:
+                    running.remove(build)
+                    self.finish(build)
+        except KeyboardInterrupt:
+            self.stop(running)
+            raise
+
+    def start(self, build: Build) -> Build:
+        choice = choice_for(build.spec)
+        command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
+                   "--reports-dir", str(self.reports_dir), *run_arguments(choice), *self.pytest_options]
+        build.log_path = self.logs_dir / f"{build.name}.log"
+        build.started = time.time()
+        # a session of its own: Ctrl-C reaches the matrix, which stops each run in order
+        build.process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        threading.Thread(target=self.follow, args=(build,), daemon=True).start()
+        self.say(build, f"started: {build.spec}")
+        return build
+
+    def follow(self, build: Build) -> None:
+        """Keeps the run's output in its log, and says each quarter of the checks done."""
+        with open(build.log_path, "w") as log:
+            for line in build.process.stdout:
+                log.write(line)
+                build.last_lines = (build.last_lines + [line.rstrip()])[-15:]
+                reports = REPORTS_LINE.match(line)
+                if reports:
+                    build.report_path = Path(reports.group(1))
+                progress = PROGRESS.search(line)
+                if progress and int(progress.group(1)) // 25 > build.percent // 25:
+                    build.percent = int(progress.group(1))
+                    self.say(build, f"{build.percent}% of checks done, {build.seconds:.0f} s")
+
+    def finish(self, build: Build) -> None:
+        build.finished = time.time()
+        row = self.row(build)
+        self.say(build, f"finished in {build.seconds:.0f} s: {row['verdicts']}; {row['judgement']}")
+
+    def stop(self, running: list[Build]) -> None:
+        """Ctrl-C or SIGTERM: each run is interrupted as Ctrl-C would (it stops its builds and removes its
+        temp dirs), and killed if it has not finished after STOP_GRACE_S."""
+        for build in running:
+            _signal_group(build.process, signal.SIGINT)
+        deadline = time.time() + STOP_GRACE_S
+        for build in running:
+            try:
+                build.process.wait(max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                _signal_group(build.process, signal.SIGKILL)
+                build.process.wait()
+
+    def row(self, build: Build) -> dict:
+        """The summary of one run from its JSON report (or why there is none)."""
+        document = None
+        if build.report_path and build.report_path.is_file():
+            try:
+                document = json.loads(build.report_path.read_text())
+            except ValueError:
+                document = None
+        code = build.process.returncode if build.process else None
+        if document is None:
+            return {"build": build.spec, "version": build.version or "?", "verdicts": "no report",
+                    "judgement": f"did not finish (exit {code}; see {build.log_path})", "failed": True,
+                    "seconds": build.seconds}
+        results = document.get("results", [])
+        counts = {verdict: sum(1 for item in results if item.get("verdict") == verdict)
+                  for verdict in ("confirmed", "contradicted", "inconclusive")}
+        failing = [f"{item['judgement']}: {item['behaviour']}" for item in results if item.get("judgement") in FAILING]
+        not_judged = sum(1 for item in results if item.get("judgement") in REPORTED_ONLY)
+        complete = document.get("run_info", {}).get("complete", False)
+        judgement = ("; ".join(failing) if failing else "all met") + (
+            f" ({not_judged} not judged: nothing recorded to compare with)" if not_judged else "") + (
+            "" if complete else "; run incomplete")
+        return {"build": build.spec, "version": document.get("run_info", {}).get("version", build.version),
+                "verdicts": " / ".join(f"{count} {verdict}" for verdict, count in counts.items()),
+                "judgement": judgement, "failed": code != 0, "seconds": build.seconds}
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def summary_table(rows: list[dict]) -> str:
+    headers = ("build", "version", "verdicts", "judgement", "time")
+    cells = [(row["build"], str(row["version"]), row["verdicts"], row["judgement"], f"{row['seconds']:.0f} s")
+             for row in rows]
+    widths = [max(len(header), *(len(cell[column]) for cell in cells)) for column, header in enumerate(headers)]
+    lines = ["  ".join(text.ljust(width) for text, width in zip(line, widths)).rstrip()
+             for line in (headers, *cells)]
+    return "\n".join([lines[0], "  ".join("-" * width for width in widths), *lines[1:]])
+
+
+def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    split = argv.index("--") if "--" in argv else len(argv)
+    own, pytest_options = argv[:split], argv[split + 1:]
+    parser = argparse.ArgumentParser(
+        prog="python -m conformance.matrix",
+        description="A conformance run per build, several at once; then reports/index.html and a summary.",
+        epilog="BUILD: a btsync executable, an official .tar.gz, a directory holding builds, double, "
+               "double:PROFILE or double:PROFILE@VERSION. Options after -- go to each run "
+               "(e.g. -- -m 'not peers').")
+    parser.add_argument("builds", nargs="+", metavar="BUILD")
+    parser.add_argument("--jobs", type=int, default=max(2, os.cpu_count() or 1),
+                        help="runs at once (default: the number of cores, at least 2; the runs mostly wait)")
+    parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    args = parser.parse_args(own)
+    if args.jobs < 1:
+        parser.error(f"--jobs {args.jobs}: give at least 1")
+    return args, pytest_options
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, pytest_options = parse_arguments(sys.argv[1:] if argv is None else argv)
+    reports_dir = args.reports_dir.resolve()
+    try:
+        check_reports_dir(reports_dir)
+        builds = resolve(args.builds)
+        real = [build.spec for build in builds if choice_for(build.spec).binary]
+        if real and not os.environ.get("SYNC_API_KEY") and "--sync-api-key" not in pytest_options:
+            raise SetupError(f"{', '.join(real)}: a real build needs an API key; export SYNC_API_KEY=... "
+                             f"(never commit it)")
+    except (SetupError, ReportsDirError) as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    matrix = Matrix(builds, args.jobs, reports_dir, pytest_options)
+    started = time.time()
+    print(f"{len(builds)} builds, {min(args.jobs, len(builds))} at a time; logs in {matrix.logs_dir}", flush=True)
+    try:
+        matrix.run()
+    except KeyboardInterrupt:
+        print("interrupted: every run stopped (each stops its builds and removes its temp dirs)", file=sys.stderr)
+        return 130
+    rows = [matrix.row(build) for build in builds]
+    try:
+        index = write_index(reports_dir)
+    except FoldError as error:
+        print(f"ERROR: the fold failed: {error}", file=sys.stderr)
+        return 1
+    print(summary_table(rows))
+    print(f"{len(builds)} runs in {time.time() - started:.0f} s; index: {index}")
+    return 1 if any(row["failed"] for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

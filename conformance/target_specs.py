@@ -1,0 +1,59 @@
+"""A target written the way users name builds, on the command line of the differential and the matrix:
+
+    double                       the reference double, default profile, switches as observed
+    double:1.3.106               another profile
+    double:1.3.106@1.3.200       that profile reporting another version (--double-version)
+    double:1.4.111:all,x=off     a profile with switches set (the syntax of --double-switches)
+    http://user:pass@host:port   a running instance
+    anything else                a btsync executable or an official .tar.gz
+"""
+from __future__ import annotations
+
+import re
+
+from fixtures.target import TargetChoice
+
+
+def choice_for(spec: str, role: str = "target", api_key: str | None = None,
+               allow_host_network: bool = False) -> TargetChoice:
+    choice = TargetChoice(api_key=api_key, allow_host_network=allow_host_network, role=role)
+    if spec == "double" or spec.startswith("double:"):
+        _, _, rest = spec.partition(":")
+        profile, _, switches = rest.partition(":")
+        profile, _, version = profile.partition("@")
+        if profile:
+            choice.double_profile = profile
+        if version:
+            choice.double_version = version
+        if switches:
+            choice.double_switches = switches
+    elif spec.startswith(("http://", "https://")):
+        choice.url = spec
+    else:
+        choice.binary = spec
+    return choice
+
+
+def run_arguments(choice: TargetChoice) -> list[str]:
+    """The options of `pytest conformance` that choose the same target."""
+    if choice.url:
+        return ["--sync-url", choice.url]
+    if choice.binary:
+        return ["--sync-binary", choice.binary]
+    arguments = ["--double-profile", choice.double_profile, "--double-switches", choice.double_switches]
+    return arguments + (["--double-version", choice.double_version] if choice.double_version else [])
+
+
+def slug(choice: TargetChoice, version: str | None) -> str:
+    """A file-name part that tells targets apart: 1.4.111, double-1.4.111, double-1.4.111-<switches>."""
+    if choice.url:
+        name = "instance-" + (version or "unknown")
+    elif choice.binary:
+        name = version or "build"
+    else:
+        name = f"double-{choice.double_profile}"
+        if choice.double_version:
+            name += f"-as-{choice.double_version}"
+        if choice.double_switches != "observed":
+            name += "-" + choice.double_switches
+    return re.sub(r"[^A-Za-z0-9._=+-]+", "_", name)[:80]

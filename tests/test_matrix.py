@@ -1,0 +1,74 @@
+"""`python -m conformance.matrix`: several builds at once, each run in its own process, then the fold and a
+summary; its exit status is the judgement of them all; Ctrl-C stops every run and leaves nothing."""
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import FAST, ROOT, child_environment, leftovers
+
+ONE_CHECK = ["-k", "missing_dir_refused"]  # one behaviour decided both ways by the profiles
+
+
+def matrix(tmp_path, *args: str, wait: bool = True):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "conformance.matrix", "--reports-dir", str(tmp_path / "reports"), *args]
+    if not wait:
+        return subprocess.Popen(command, cwd=ROOT, env=child_environment(scratch), stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+    return subprocess.run(command, cwd=ROOT, env=child_environment(scratch), capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_builds_run_at_once_and_the_exit_status_is_their_judgement(tmp_path):
+    done = matrix(tmp_path, "double:1.4.111@1.4.120", "double:1.3.106@1.4.121", "--", *FAST, *ONE_CHECK)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output  # 1.3.106's behaviour reported as 1.4.121: a fix since 1.4.111
+    for name in ("double-1.4.111-as-1.4.120", "double-1.3.106-as-1.4.121"):
+        assert f"[{name}] started" in output and f"[{name}] finished in" in output
+        assert (tmp_path / "reports" / "matrix" / f"{name}.log").read_text().strip()
+    table = output[output.index("build  "):]
+    row_120 = next(line for line in table.splitlines() if line.startswith("double:1.4.111@1.4.120"))
+    row_121 = next(line for line in table.splitlines() if line.startswith("double:1.3.106@1.4.121"))
+    assert "all met" in row_120 and "fixed: add-folder-missing-dir-refused" in row_121
+    assert "run incomplete" in row_120  # -k selected one behaviour: a partial report, and it says so
+    index = (tmp_path / "reports" / "index.html").read_text()
+    assert "1.4.120 (double)" in index and "1.4.121 (double)" in index
+    assert leftovers(tmp_path / "tmp") == ([], [])
+
+
+@pytest.mark.parametrize("args, phrase", [
+    (["/nonexistent/btsync"], "/nonexistent/btsync: not found"),
+    (["double", "double:1.4.111"], "more than one build would write sync-1.4.111-double"),
+    (["--jobs", "0", "double"], "--jobs 0: give at least 1"),
+    (["double:9.9.9"], "double:9.9.9: 9.9.9: unknown; use one of 1.3.106, 1.4.111"),
+    (["double:1.4.111@next"], "double:1.4.111@next: next: not a version"),
+])
+def test_bad_input_is_one_clear_line(tmp_path, args, phrase):
+    done = matrix(tmp_path, *args)
+    output = done.stdout + done.stderr
+    assert done.returncode == 2 and "Traceback" not in output and phrase in output, output
+    assert not (tmp_path / "reports" / "matrix").exists()  # refused before any run started
+
+
+def test_ctrl_c_stops_every_run_and_leaves_nothing_behind(tmp_path):
+    process = matrix(tmp_path, "double:1.4.111", "double:1.3.106", "--", *FAST, wait=False)
+    started = 0
+    deadline = time.time() + 60
+    lines = []
+    while started < 2 and time.time() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        started += "] started" in line
+    time.sleep(4)  # the runs are under way, their doubles started
+    process.send_signal(signal.SIGINT)
+    output = "".join(lines) + process.communicate(timeout=120)[0]
+    assert process.returncode == 130, output
+    assert "interrupted: every run stopped" in output
+    assert leftovers(tmp_path / "tmp") == ([], [])
+    assert not any(json.loads(path.read_text())["run_info"].get("complete")
+                   for path in (tmp_path / "reports").glob("sync-*.json"))
