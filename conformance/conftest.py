@@ -2,12 +2,15 @@
 import pytest
 
 from conformance.folders import AddedFolders
-from conformance.outcome import inconclusive
 from conformance.peers import ConcurrentScenarios
-from fixtures.errors import SetupError
-from fixtures.peers import PeerGroup
 
 PEERS = 3
+
+
+def pytest_collection_modifyitems(items):
+    """The peer scenarios run in threads from the first check on; their checks, which wait for them, come
+    last, so that every other check runs while the peers wait (for each other, or for a deadline)."""
+    items.sort(key=lambda item: bool(item.get_closest_marker("peers")))
 
 
 @pytest.fixture
@@ -19,26 +22,16 @@ def added_folders(sync, sync_target):
         folders.remove_all()
 
 
-@pytest.fixture(scope="session")
-def peer_group(sync_target):
-    """Three more instances of the target's build in the suite's namespace, for the peer scenarios."""
-    if sync_target.kind != "launched":
-        inconclusive("peer scenarios start instances of the build; an attached instance has none to start")
-    group = PeerGroup(sync_target.build, sync_target.api_key, PEERS, sync_target.double_settings)
-    try:
-        group.start()
-    except SetupError as error:
-        inconclusive(f"the peers could not be started: {error}")
-    yield group
-    group.stop()
-
-
-@pytest.fixture(scope="session")
-def peer_scenarios(request, peer_group):
-    """Every selected peer scenario, started at once (see conformance/peers.py)."""
+@pytest.fixture(scope="session", autouse=True)
+def peer_scenarios(request, sync_target):
+    """Every selected peer scenario, started with the run's first check (see conformance/peers.py)."""
     scenarios = [item.module.scenario for item in request.session.items
                  if item.get_closest_marker("peers") and hasattr(item.module, "scenario")]
-    return ConcurrentScenarios(peer_group, request.config.option, list(dict.fromkeys(scenarios)))
+    running = ConcurrentScenarios(sync_target, request.config.option, list(dict.fromkeys(scenarios)), PEERS) \
+        if scenarios else None
+    yield running
+    if running is not None:
+        running.join(timeout=30)
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ and the change still did not come. A negative property ("does not spread") is wa
 seconds, or as long again as a later change took to arrive where it must, whichever is longer.
 
 Sync finds the peers of a new share on a timer (about 30 s on 1.4.111), so the scenarios run at the same
-time, each on shares of its own, in threads started by the first peer check; each check then reports its
-own scenario's outcome and evidence. The whole set takes about as long as the slowest scenario.
+time, each on shares of its own, in threads started with the run's first check, so that their waits
+overlap the other checks; each peer check then reports its own scenario's outcome and evidence. The
+whole set takes about as long as the slowest scenario.
 """
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from conformance.outcome import Evidence, inconclusive
+from conformance.outcome import Evidence, Inconclusive, inconclusive
 from fixtures.client import SyncClient
+from fixtures.errors import SetupError
 from fixtures.peers import PeerGroup
 from fixtures.shared_tree import read_tree, write_tree
 from fixtures.watch import JOURNAL
@@ -68,7 +70,14 @@ class PeerScenario:
             client.observers.append(self.evidence.record)
         self.started = time.monotonic()
         self.shares: list[Share] = []
+        self.own_groups: list[PeerGroup] = []  # instances of this scenario's own (their incidents are its)
         self.peer_counts: list[tuple[float, float]] = []
+
+    def own_group(self, count: int, name: str) -> PeerGroup:
+        """Fresh instances of the build for this scenario alone (not started): peers that know no one yet."""
+        group = self.group.another(count, name)
+        self.own_groups.append(group)
+        return group
 
     def listening_port(self, index: int) -> int | None:
         prefs = self.clients[index].call("get_prefs").json
@@ -173,21 +182,49 @@ Scenario = Callable[[PeerScenario], None]
 
 
 class ConcurrentScenarios:
-    """Runs the selected peer scenarios at once, each in a thread of its own; `outcome(scenario)` waits
-    for one and gives its evidence and the exception that ended it (None when it returned)."""
+    """Runs the selected peer scenarios at once, from the run's first check on, so that their waits
+    overlap the other checks. One long-lived thread starts the peer group (a build's parent-death signal
+    follows the thread that started it), then one thread per scenario, and stops the group when the last
+    has ended. `outcome(scenario)` waits for one and gives its evidence and the exception that ended it
+    (None when it returned)."""
 
-    def __init__(self, group: PeerGroup, options, scenarios: list[Scenario]):
+    def __init__(self, target, options, scenarios: list[Scenario], peers: int):
         self.outcomes: dict[Scenario, tuple[Evidence, BaseException | None]] = {}
-        self.threads = {scenario: threading.Thread(target=self._run, args=(scenario, group, options), daemon=True)
-                        for scenario in scenarios}
-        for thread in self.threads.values():
-            thread.start()
+        self.finished = {scenario: threading.Event() for scenario in scenarios}
+        self.runner = threading.Thread(target=self._run_all, args=(target, options, peers), daemon=True,
+                                       name="peer scenarios")
+        self.runner.start()
+
+    def _run_all(self, target, options, peers: int) -> None:
+        group = None
+        try:
+            if target.kind != "launched":
+                inconclusive("peer scenarios start instances of the build; an attached instance has none to start")
+            group = PeerGroup(target.build, target.api_key, peers, target.double_settings)
+            try:
+                group.start()
+            except SetupError as error:
+                group = None
+                inconclusive(f"the peers could not be started: {error}")
+        except Inconclusive as unable:
+            for scenario in self.finished:
+                self._finish(scenario, Evidence(), unable)
+            return
+        try:
+            threads = [threading.Thread(target=self._run, args=(scenario, group, options), daemon=True)
+                       for scenario in self.finished]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            group.stop()
 
     def _run(self, scenario: Scenario, group: PeerGroup, options) -> None:
-        """Runs one scenario; every incident of any instance while it observed goes into its evidence, so
-        the check that reports it is decided with them (a peer that died is named in its reason). Its
-        clean-up (removing its shares) comes after: a death it provokes concerns the scenarios still
-        observing, not this one."""
+        """Runs one scenario; every incident of the instances it uses while it observed goes into its
+        evidence, so the check that reports it is decided with them (a peer that died is named in its
+        reason). Its clean-up (removing its shares) comes after: a death it provokes concerns the
+        scenarios still observing, not this one."""
         started = time.time()
         run = PeerScenario(group, options)
         error = None
@@ -198,14 +235,26 @@ class ConcurrentScenarios:
         observed = time.time()
         for instance in group.instances:
             instance.note_death()
+        roles = {instance.role for used in (group, *run.own_groups) for instance in used.instances}
         run.evidence.incidents += [incident for incident in JOURNAL.between(started, observed)
-                                    if incident.get("instance") != "target"]  # the scenarios never use it
+                                   if incident.get("instance") in roles]
+        run.evidence.note("seconds the scenario ran", round(observed - started, 1))
         try:
             run.finish()
         except Exception:
             pass  # an instance gone at teardown: its folders go with it
-        self.outcomes[scenario] = (run.evidence, error)
+        self._finish(scenario, run.evidence, error)
+
+    def _finish(self, scenario: Scenario, evidence: Evidence, error: BaseException | None) -> None:
+        self.outcomes[scenario] = (evidence, error)
+        self.finished[scenario].set()
 
     def outcome(self, scenario: Scenario) -> tuple[Evidence, BaseException | None]:
-        self.threads[scenario].join()
+        self.finished[scenario].wait()
         return self.outcomes[scenario]
+
+    def join(self, timeout: float) -> None:
+        """At the run's end, waits for the group to be stopped once every scenario is over; a run cut
+        short does not wait (the run's end stops every instance: fixtures/watch.py)."""
+        if all(event.is_set() for event in self.finished.values()):
+            self.runner.join(timeout)

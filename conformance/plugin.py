@@ -24,6 +24,7 @@ from fixtures.build import PROJECT_ROOT
 from fixtures.attach import split_credentials
 from fixtures.client import SyncClient
 from fixtures.errors import SetupError
+from fixtures.peers import PEER_ROLES
 from fixtures.redaction import SECRETS, Redactor
 from fixtures.target import OpenedTarget, TargetChoice, open_target
 from fixtures.watch import JOURNAL
@@ -428,6 +429,8 @@ def _check_result(run: SuiteRun, item, reports, behaviour: str, opened: float) -
     journal = JOURNAL.between(item.stash.get(WINDOW_OPENED, opened), time.time())
     if item.get_closest_marker("peers"):  # its scenario ran in a thread, on instances of its own: its
         journal = []                      # evidence holds their incidents (conformance/peers.py)
+    else:  # the peer scenarios run beside this check, on instances it never used
+        journal = [incident for incident in journal if incident.get("instance") not in PEER_ROLES]
     collected.incidents += [incident for incident in journal
                             if incident not in collected.crashes and incident not in collected.incidents]
     subject = item.get_closest_marker("subject")

@@ -24,7 +24,7 @@ TESTED = {"hosts.txt": b"found through known hosts\n"}
 
 
 def scenario(run):
-    group = run.group.another(2, "known-hosts peer")
+    group = run.own_group(2, "known-hosts peer")
     try:
         group.start()
     except SetupError as error:

@@ -164,10 +164,12 @@ def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, sign
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
-                            "--many-folders", "100000"], cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)},
+                            "--many-folders", "5000"], cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)},
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        time.sleep(6.0)  # well into the checks
+        deadline = time.monotonic() + 60
+        while not any(scratch.glob("sync-conformance-*/folders/many-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the many-folders check makes its directories: well into the checks
         run.send_signal(getattr(signal, signal_name))
         output, _ = run.communicate(timeout=60)
     finally:
