@@ -226,7 +226,7 @@ def test_a_target_that_ended_differs_in_process_and_status():
 
 def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
     """Both sides the same double; a nemesis kills (SIGKILL) or pauses (SIGSTOP for a second) one of them
-    every second or two. Whatever that makes the two answer differently is not reproduced on replay, or
+    about twice a second. Whatever that makes the two answer differently is not reproduced on replay, or
     falls in a disturbed sequence: the run reports no difference, exits 0, and leaves nothing behind."""
     import random
     import signal
@@ -240,7 +240,7 @@ def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
          "--seed", "3", "--exit-code", "--reports-dir", str(tmp_path / "reports")],
         cwd=ROOT, env=child_environment(scratch), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     chooser, faults = random.Random(5), []
-    time.sleep(3)
+    time.sleep(1.5)
     while process.poll() is None and len(faults) < 12:
         doubles = [candidate for candidate in psutil.process_iter(["pid", "cmdline"])
                    if any("double/run.py" in part for part in candidate.info["cmdline"] or [])
@@ -257,7 +257,7 @@ def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
                 faults.append(fault)
             except psutil.NoSuchProcess:
                 pass
-        time.sleep(chooser.uniform(1.0, 2.0))
+        time.sleep(chooser.uniform(0.3, 0.8))
     output, _ = process.communicate(timeout=600)
     document = json.loads(next((tmp_path / "reports" / "differential").glob("*.json")).read_text())
     assert process.returncode == 0, output[-3000:]

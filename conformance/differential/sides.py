@@ -80,7 +80,8 @@ class Side:
         client = self.instance.client
         exchange = client.request(step.path, dict(pairs), query=encode(pairs, step.encoding),
                                   auth=client.auth if step.authorised else None)
-        if step.method == "shutdown" or not exchange.answered:
+        if not exchange.answered or (step.method == "shutdown" and exchange.status == 200
+                                     and exchange.error_code() in (0, None)):
             self._settle()  # a process that is ending: wait until it has, so both sides are seen alike
         label = self._label_secret
         curl = self._curl(step)
