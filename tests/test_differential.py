@@ -259,8 +259,8 @@ def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
                 pass
         time.sleep(chooser.uniform(0.3, 0.8))
     output, _ = process.communicate(timeout=600)
-    document = json.loads(next((tmp_path / "reports" / "differential").glob("*.json")).read_text())
     assert process.returncode == 0, output[-3000:]
+    document = json.loads(next((tmp_path / "reports" / "differential").glob("*.json")).read_text())
     assert len(faults) >= 4, f"the nemesis hit too rarely to prove anything: {faults}"
     assert document["differences"] == [], [difference["key"] for difference in document["differences"]]
     assert document["not_reproduced"] or document["disturbed_sequences"], "no fault showed at all"

@@ -55,6 +55,15 @@ def test_reset_starts_on_empty_storage(crashing_double):
     assert client.call("get_folders").json == []
 
 
+def test_reset_after_a_failed_start_starts_afresh(crashing_double):
+    """A start that fails stops the instance and takes its temp dir (a nemesis may strike a start): the
+    next reset starts it again, on the same port, so its client stays valid."""
+    port = crashing_double.port
+    crashing_double.stop()
+    crashing_double.reset()
+    assert crashing_double.port == port and crashing_double.client.call("get_folders").json == []
+
+
 def test_a_wrapper_script_is_launched_like_the_build(tmp_path, double_wrapper):
     run = run_conformance(tmp_path, "--sync-binary", str(double_wrapper), "--sync-api-key", VALID_LOOKING_KEY,
                           checks=("conformance/test_http_status_on_error.py",

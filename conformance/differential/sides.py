@@ -18,6 +18,7 @@ from fixtures.attach import AttachedSync
 from fixtures.errors import SetupError
 from fixtures.launcher import LaunchedSync, describe_exit
 
+CLEAN_SLATE_ATTEMPTS = 3
 SETTLE_S = 3.0  # how long a side waits for its process to exit after a shutdown or an unanswered request
 
 
@@ -40,7 +41,25 @@ class Side:
 
     # -- state between sequences ---------------------------------------------------------------------
     def clean_slate(self) -> None:
-        if self.owned and self.process_state() != "running":
+        """No folders and the first preferences; a target of the run's own is restarted, or started
+        afresh, until it gets there (a fault may strike a start too), a few times at most."""
+        problem = None
+        for _ in range(CLEAN_SLATE_ATTEMPTS if self.owned else 1):
+            try:
+                if self._back_to_start():
+                    break
+                problem = "cannot bring it back to no folders and its first preferences between sequences"
+            except SetupError as error:  # a start that failed
+                problem = str(error)
+        else:
+            raise SetupError(f"{self.label}: {problem}; a differential run needs a target of its own that "
+                             f"stays up")
+        self.area = str(Path(self.instance.scratch_dir("area-")))
+        self.seen = []
+        self._prepared = set()
+
+    def _back_to_start(self) -> bool:
+        if self.owned and (self.instance.process is None or self.process_state() != "running"):
             self.instance.restart()
             self.restarts += 1
         client = self.instance.client
@@ -49,12 +68,7 @@ class Side:
         if not self._tidy(client) and self.owned:
             self.instance.reset()
             self.restarts += 1
-        if not self._tidy(client):
-            raise SetupError(f"{self.label}: cannot bring it back to no folders and its first preferences "
-                             f"between sequences; a differential run needs a target of its own")
-        self.area = str(Path(self.instance.scratch_dir("area-")))
-        self.seen = []
-        self._prepared = set()
+        return self._tidy(client)
 
     def _tidy(self, client) -> bool:
         """Remove every folder and restore changed preferences; True when that worked."""
