@@ -53,8 +53,10 @@ def run_conformance(tmp_path: Path, *args: str, checks: tuple[str, ...] = ("conf
 
 
 def child_environment(scratch: Path, extra: dict | None = None) -> dict:
-    """A child run's environment: none of the user's Sync settings, temp files under scratch."""
-    environment = {key: value for key, value in os.environ.items() if key not in SYNC_ENV}
+    """A child run's environment: none of the user's Sync settings, temp files under scratch, and
+    bytecode kept, so that the many child runs do not each compile (and rewrite) every module again."""
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in SYNC_ENV and key != "PYTHONDONTWRITEBYTECODE"}
     environment.update({"TMPDIR": str(scratch), **(extra or {})})
     return environment
 

@@ -6,13 +6,14 @@ import subprocess
 import sys
 import tarfile
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
 from fixtures.build import reference_double
 from fixtures.launcher import LaunchedSync
-from tests.conftest import FAST, ROOT, VALID_LOOKING_KEY, leftovers, run_conformance
+from tests.conftest import FAST, ROOT, VALID_LOOKING_KEY, child_environment, leftovers, run_conformance
 
 
 @pytest.fixture
@@ -107,7 +108,11 @@ def test_attached_instance_keeps_what_the_suite_did_not_add(tmp_path, crashing_d
     assert os.path.isdir(theirs)
 
 
-@pytest.mark.parametrize("signal_name, after_s", [("SIGTERM", 0), ("SIGTERM", 2.0), ("SIGTERM", 6.0),
+def adding_folders(scratch: Path) -> bool:
+    return any(scratch.glob("sync-conformance-*/folders/many-*"))
+
+
+@pytest.mark.parametrize("signal_name, after_s", [("SIGTERM", 0), ("SIGTERM", 2.0), ("SIGTERM", "adding folders"),
                                                   ("SIGKILL", 2.0)],
                          ids=["SIGTERM-while-starting", "SIGTERM-during-checks", "SIGTERM-while-adding-folders",
                               "SIGKILL-during-checks"])
@@ -115,14 +120,15 @@ def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_nam
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(tmp_path / "r"),
-                            "--many-folders", "100000"], cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)},
+                            "--many-folders", "5000"], cwd=ROOT, env=child_environment(scratch),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while not leftovers(scratch)[1] and time.monotonic() < deadline:
-            time.sleep(0.1)
+        deadline = time.monotonic() + 60
+        while not (adding_folders(scratch) if after_s == "adding folders" else leftovers(scratch)[1]) \
+                and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert leftovers(scratch)[1], "the run never started its build"
-        time.sleep(after_s)
+        time.sleep(0 if after_s == "adding folders" else after_s)
         run.send_signal(getattr(signal, signal_name))
         run.wait(timeout=30)
     finally:
@@ -173,11 +179,11 @@ def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, sign
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
-                            "--many-folders", "5000"], cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)},
+                            "--many-folders", "5000"], cwd=ROOT, env=child_environment(scratch),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not any(scratch.glob("sync-conformance-*/folders/many-*")) and time.monotonic() < deadline:
+        while not adding_folders(scratch) and time.monotonic() < deadline:
             time.sleep(0.05)  # until the many-folders check makes its directories: well into the checks
         run.send_signal(getattr(signal, signal_name))
         output, _ = run.communicate(timeout=60)
@@ -198,7 +204,7 @@ def test_sigterm_during_the_peer_scenarios_leaves_no_instance_and_no_temp_dir(tm
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "-m", "peers", "--reports-dir",
                             str(tmp_path / "r"), "--peer-deadline", "60"], cwd=ROOT,
-                           env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           env=child_environment(scratch), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while len(leftovers(scratch)[1]) < 6 and time.monotonic() < deadline:  # target, 3 peers, the known-hosts pair
