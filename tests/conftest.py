@@ -71,6 +71,16 @@ def leftovers(scratch: Path) -> tuple[list[str], list[int]]:
     return dirs, processes
 
 
+# Modules whose module-wide runs take longest go first, so that on several workers (pytest-xdist,
+# --dist loadfile) the others fill in beside them instead of waiting behind them at the end
+LONGEST_FIRST = ("test_nemesis.py", "test_checks_decide_both_ways.py", "test_differential.py", "test_targets.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST
+               else len(LONGEST_FIRST))
+
+
 @pytest.fixture
 def double_wrapper(tmp_path) -> Path:
     """An executable script that `exec`s the reference double: a build as --sync-binary sees one."""

@@ -240,7 +240,11 @@ def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
          "--seed", "3", "--exit-code", "--reports-dir", str(tmp_path / "reports")],
         cwd=ROOT, env=child_environment(scratch), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     chooser, faults = random.Random(5), []
-    time.sleep(1.5)
+    before = []
+    for line in process.stdout:  # both sides up first: a fault at their first start is a failed setup
+        before.append(line)
+        if "comparing" in line:
+            break
     while process.poll() is None and len(faults) < 12:
         doubles = [candidate for candidate in psutil.process_iter(["pid", "cmdline"])
                    if any("double/run.py" in part for part in candidate.info["cmdline"] or [])
@@ -258,7 +262,7 @@ def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
             except psutil.NoSuchProcess:
                 pass
         time.sleep(chooser.uniform(0.3, 0.8))
-    output, _ = process.communicate(timeout=600)
+    output = "".join(before) + process.communicate(timeout=600)[0]
     assert process.returncode == 0, output[-3000:]
     document = json.loads(next((tmp_path / "reports" / "differential").glob("*.json")).read_text())
     assert len(faults) >= 4, f"the nemesis hit too rarely to prove anything: {faults}"
