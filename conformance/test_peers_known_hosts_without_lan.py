@@ -3,7 +3,8 @@
 DESCRIPTION: two instances of their own, which share nothing else (a device already known through
 another folder could be found without the known hosts). They share one folder with LAN discovery off
 (`search_lan=0`) and each other's listening port as known host (set_folder_hosts, `use_hosts=1`); DHT,
-trackers and relays cannot reach anything in the suite's namespace. Poll until the folder has synced
+trackers and relays cannot reach anything in the suite's namespace. The file to sync is written once
+discovery is off on both. Poll until the folder has synced
 (--peer-deadline). When the deadline passes, the listening ports decide: both accept TCP connections
 (the known hosts were reachable all along) makes it a contradiction, otherwise it is inconclusive.
 EXPECTATION: known hosts set through the API are used to find peers: the folder syncs without LAN
@@ -15,7 +16,7 @@ import pytest
 
 from conformance.outcome import inconclusive
 from conformance.peers import PeerScenario, plain_secrets
-from fixtures.shared_tree import read_tree
+from fixtures.shared_tree import read_tree, write_tree
 from fixtures.errors import SetupError
 
 pytestmark = [pytest.mark.behaviour("peers-known-hosts-without-lan"), pytest.mark.peers]
@@ -48,7 +49,10 @@ def accepts_connections(port: int | None) -> bool:
 
 def observe(run):
     secrets = plain_secrets(run.clients[0])
-    tested = run.share([secrets["read_write"], secrets["read_only"]], search_lan=False, before_adding={0: TESTED})
+    tested = run.share([secrets["read_write"], secrets["read_only"]], search_lan=False)
+    # written once LAN discovery is off on both: a copy made through the LAN between adding the folder
+    # and switching discovery off would pass for one made through the known hosts
+    write_tree(tested.dir(0), TESTED)
     run.evidence.note("known hosts", [client.call("get_folder_hosts", secret=secret).json
                                       for client, secret, _ in tested.members])
     run.evidence.note("folder preferences", [client.call("get_folder_prefs", secret=secret).json

@@ -120,7 +120,7 @@ def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_nam
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(tmp_path / "r"),
-                            "--many-folders", "5000"], cwd=ROOT, env=child_environment(scratch),
+                            "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -179,12 +179,13 @@ def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, sign
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
-                            "--many-folders", "5000"], cwd=ROOT, env=child_environment(scratch),
+                            "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not adding_folders(scratch) and time.monotonic() < deadline:
+        while not adding_folders(scratch) and time.monotonic() < deadline and run.poll() is None:
             time.sleep(0.05)  # until the many-folders check makes its directories: well into the checks
+        assert adding_folders(scratch), "the many-folders check was never seen under way"
         run.send_signal(getattr(signal, signal_name))
         output, _ = run.communicate(timeout=60)
     finally:
