@@ -144,7 +144,8 @@ class Matrix:
         build.started = time.time()
         # a session of its own: Ctrl-C reaches the matrix, which stops each run in order
         build.process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                                         stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                                         preexec_fn=interruptible)
         threading.Thread(target=self.follow, args=(build,), daemon=True).start()
         self.say(build, f"started: {build.spec}")
         return build
@@ -206,6 +207,14 @@ class Matrix:
         return {"build": build.spec, "version": document.get("run_info", {}).get("version", build.version),
                 "verdicts": " / ".join(f"{count} {verdict}" for verdict, count in counts.items()),
                 "judgement": judgement, "failed": code != 0, "seconds": build.seconds}
+
+
+def interruptible() -> None:
+    """preexec_fn of a run the matrix may stop with SIGINT: a child inherits an ignored or blocked SIGINT
+    (a matrix started in the background, or from a worker that ignores it), and Python then never turns
+    SIGINT into KeyboardInterrupt, so the run would not stop its builds."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:

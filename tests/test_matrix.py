@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from conformance.matrix import interruptible
 from tests.conftest import FAST, ROOT, child_environment, leftovers
 
 ONE_CHECK = ["-k", "missing_dir_refused"]  # one behaviour decided both ways by the profiles
@@ -19,7 +20,7 @@ def matrix(tmp_path, *args: str, wait: bool = True):
     command = [sys.executable, "-m", "conformance.matrix", "--reports-dir", str(tmp_path / "reports"), *args]
     if not wait:
         return subprocess.Popen(command, cwd=ROOT, env=child_environment(scratch), stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+                                stderr=subprocess.STDOUT, text=True, preexec_fn=interruptible)
     return subprocess.run(command, cwd=ROOT, env=child_environment(scratch), capture_output=True, text=True,
                           timeout=300)
 

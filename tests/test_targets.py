@@ -13,6 +13,7 @@ import pytest
 
 from fixtures.build import reference_double
 from fixtures.launcher import LaunchedSync
+from conformance.matrix import interruptible
 from tests.conftest import FAST, ROOT, VALID_LOOKING_KEY, child_environment, leftovers, run_conformance
 
 
@@ -180,7 +181,7 @@ def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, sign
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
                             "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=interruptible)
     try:
         deadline = time.monotonic() + 60
         while not adding_folders(scratch) and time.monotonic() < deadline and run.poll() is None:
