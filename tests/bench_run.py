@@ -57,14 +57,14 @@ def measure(spec: str) -> dict:
 
 def table(rows: list[dict]) -> str:
     lines = ["| target | version | wall s | start-up s | longest behaviour (s) | floor s | wall/floor | requests "
-             "| requests/s | confirmed/contradicted/inconclusive |", "|" + "---|" * 10]
+             "| requests/s | confirmed/contradicted/inconclusive | exit |", "|" + "---|" * 11]
     for row in rows:
         if "error" in row:
-            lines.append(f"| {row['target']} | {row['error']} |" + " |" * 8)
+            lines.append(f"| {row['target']} | {row['error']} |" + " |" * 9)
             continue
         lines.append(f"| {row['target']} | {row['version']} | {row['wall_s']:.0f} | {row['startup_s']:.1f} | "
                      f"{row['longest']} ({row['longest_s']:.0f}) | {row['floor_s']:.0f} | {row['ratio']:.2f} | "
-                     f"{row['requests']} | {row['requests_per_s']:.0f} | {row['verdicts']} |")
+                     f"{row['requests']} | {row['requests_per_s']:.0f} | {row['verdicts']} | {row['exit']} |")
     return "\n".join(lines)
 
 

@@ -233,3 +233,23 @@ def test_the_double_translates_add_folder_refusals_as_1_4_111_does():
             answer = state.call({"method": "add_folder", "dir": not_a_directory.name})
         assert answer.document == {"error": 100, "message": expected}, profile
         assert state.call({"method": "nosuch"}).document["message"] == "Invalid API method name or format."
+
+
+def test_runs_side_by_side_each_clean_up_the_dumps_dir_without_failing(tmp_path, monkeypatch):
+    """Real builds make /tmp/btsync_dumps even for --help; with two runs at once (conformance.matrix)
+    one removes it before the other looks (seen as an INTERNALERROR of the second run)."""
+    from fixtures.build import DumpsDirGuard
+    monkeypatch.setattr(DumpsDirGuard, "path", tmp_path / "btsync_dumps")
+    first, second = DumpsDirGuard(), DumpsDirGuard()
+    DumpsDirGuard.path.mkdir()  # made by both builds' --help
+    first.clean()
+    second.clean()
+    assert not DumpsDirGuard.path.exists()
+    DumpsDirGuard.path.mkdir()
+    (DumpsDirGuard.path / "core.dmp").write_text("a crash dump")
+    DumpsDirGuard().clean()  # existed before: left alone
+    DumpsDirGuard.path.rename(tmp_path / "kept")
+    kept = DumpsDirGuard()
+    (tmp_path / "kept").rename(DumpsDirGuard.path)
+    kept.clean()  # holds a dump: kept
+    assert (DumpsDirGuard.path / "core.dmp").exists()
