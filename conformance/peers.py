@@ -66,8 +66,10 @@ class PeerScenario:
         self.deadline_s = options.peer_deadline
         self.clients = [SyncClient(instance.base_url, (instance.login, instance.password))
                         for instance in group.instances]
+        self.talked_to: set[str] = set()  # base URLs of the instances this scenario sent requests to
         for client in self.clients:
             client.observers.append(self.evidence.record)
+            client.observers.append(lambda exchange: self.talked_to.add(exchange.base_url))
         self.started = time.monotonic()
         self.shares: list[Share] = []
         self.own_groups: list[PeerGroup] = []  # instances of this scenario's own (their incidents are its)
@@ -221,7 +223,7 @@ class ConcurrentScenarios:
             group.stop()
 
     def _run(self, scenario: Scenario, group: PeerGroup, options) -> None:
-        """Runs one scenario; every incident of the instances it uses while it observed goes into its
+        """Runs one scenario; every incident of the instances it used while it observed goes into its
         evidence, so the check that reports it is decided with them (a peer that died is named in its
         reason). Its clean-up (removing its shares) comes after: a death it provokes concerns the
         scenarios still observing, not this one."""
@@ -235,7 +237,9 @@ class ConcurrentScenarios:
         observed = time.time()
         for instance in group.instances:
             instance.note_death()
-        roles = {instance.role for used in (group, *run.own_groups) for instance in used.instances}
+        used = [instance for instance in group.instances if instance.base_url in run.talked_to]
+        used += [instance for own in run.own_groups for instance in own.instances]
+        roles = {instance.role for instance in used}
         run.evidence.incidents += [incident for incident in JOURNAL.between(started, observed)
                                    if incident.get("instance") in roles]
         run.evidence.note("seconds the scenario ran", round(observed - started, 1))

@@ -361,6 +361,10 @@ def evidence(request, suite_run) -> Evidence:
     target.client.observers.append(collected.record)
     yield collected
     target.client.observers.remove(collected.record)
+    if request.node.get_closest_marker("peers"):  # its scenario never used the target: a death of the
+        if target.can_restart and target.check_health() is not None:  # target is no incident of it
+            target.restart()
+        return
     blame_crash(target, collected, blamed_on=request.node.nodeid)
 
 

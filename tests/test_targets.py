@@ -149,6 +149,14 @@ def test_peer_scenarios_are_a_marker_users_can_leave_out(tmp_path):
     assert run.verdicts() == {"get-folder-peers-empty": "confirmed"}, run.output[-3000:]
 
 
+def test_a_peer_check_is_not_blamed_for_the_target_its_scenario_never_used(tmp_path):
+    run = run_conformance(tmp_path, "-m", "peers", "-p", "tests.kill_target_in_peer_checks", "--double-switches",
+                          "all", *FAST)
+    verdicts = run.verdicts()
+    assert len(verdicts) == 8 and set(verdicts.values()) == {"confirmed"}, run.output[-3000:]
+    assert run.document()["run_info"]["restarts"] >= 8  # each death was seen, and the target restarted
+
+
 def test_the_double_states_the_api_facts_apart_from_the_checks_and_agrees():
     """Written twice on purpose (fixtures/double/api.py, fixtures/*_facts): a wrong fact is a disagreement."""
     from fixtures.api_facts import DOCUMENTED_PREFS
