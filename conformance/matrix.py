@@ -199,11 +199,11 @@ class Matrix:
         counts = {verdict: sum(1 for item in results if item.get("verdict") == verdict)
                   for verdict in ("confirmed", "contradicted", "inconclusive")}
         failing = [f"{item['judgement']}: {item['behaviour']}" for item in results if item.get("judgement") in FAILING]
-        not_judged = sum(1 for item in results if item.get("judgement") in REPORTED_ONLY)
+        not_judged = [f"{count} {judgement}" for judgement in REPORTED_ONLY
+                      if (count := sum(1 for item in results if item.get("judgement") == judgement))]
         complete = document.get("run_info", {}).get("complete", False)
         judgement = ("; ".join(failing) if failing else "all met") + (
-            f" ({not_judged} not judged: nothing recorded to compare with)" if not_judged else "") + (
-            "" if complete else "; run incomplete")
+            f" (not judged: {', '.join(not_judged)})" if not_judged else "") + ("" if complete else "; run incomplete")
         return {"build": build.spec, "version": document.get("run_info", {}).get("version", build.version),
                 "verdicts": " / ".join(f"{count} {verdict}" for verdict, count in counts.items()),
                 "judgement": judgement, "failed": code != 0, "seconds": build.seconds}
