@@ -23,8 +23,8 @@ from pathlib import Path
 
 from conformance.expectations import FAILING, REPORTED_ONLY
 from conformance.fold import FoldError, write_index
-from conformance.report_files import ReportsDirError, check_reports_dir
-from conformance.target_specs import choice_for, run_arguments, slug
+from conformance.report_files import ReportFiles, ReportsDirError, check_reports_dir
+from conformance.target_specs import choice_for, run_command, slug, worded_for
 from fixtures.build import PROJECT_ROOT, resolve_binary
 from fixtures.errors import SetupError
 from fixtures.target import double_settings
@@ -80,15 +80,15 @@ def resolve(specs: list[str]) -> list[Build]:
         if choice.binary:
             try:
                 build = resolve_binary(choice.binary)
-            except SetupError as error:  # worded for a run's option
-                raise SetupError(str(error).removeprefix("--sync-binary ")) from None
+            except SetupError as error:
+                raise worded_for(error, "") from None
             version = build.version
             build.discard()
         elif not choice.url:
             try:
                 double_settings(choice)
-            except SetupError as error:  # worded for a run's options
-                raise SetupError(f"{spec}: {re.sub(r'^--double-[a-z]+ ', '', str(error))}") from None
+            except SetupError as error:
+                raise worded_for(error, f"{spec}: ") from None
             version = choice.double_version or choice.double_profile
         builds.append(Build(spec, slug(choice, version), version))
     reports = [_report_stem(build) for build in builds]
@@ -101,11 +101,9 @@ def resolve(specs: list[str]) -> list[Build]:
 
 
 def _report_stem(build: Build) -> str | None:
-    """The report a run of the build writes (conformance/plugin.py names it), where known beforehand."""
+    """The report a run of the build writes, where known beforehand (not for an instance by URL)."""
     choice = choice_for(build.spec)
-    if choice.url:
-        return None
-    return f"sync-{build.version}" + ("" if choice.binary else "-double")
+    return None if choice.url else ReportFiles.stem(build.version, is_double=not choice.binary)
 
 
 class Matrix:
@@ -137,9 +135,7 @@ class Matrix:
             raise
 
     def start(self, build: Build) -> Build:
-        choice = choice_for(build.spec)
-        command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
-                   "--reports-dir", str(self.reports_dir), *run_arguments(choice), *self.pytest_options]
+        command = run_command(choice_for(build.spec), self.reports_dir, self.pytest_options)
         build.log_path = self.logs_dir / f"{build.name}.log"
         build.started = time.time()
         # a session of its own: Ctrl-C reaches the matrix, which stops each run in order

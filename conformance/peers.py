@@ -183,6 +183,17 @@ def plain_secrets(client: SyncClient) -> dict[str, str]:
 Scenario = Callable[[PeerScenario], None]
 
 
+def _started_group(target, peers: int) -> PeerGroup:
+    if target.kind != "launched":
+        inconclusive("peer scenarios start instances of the build; an attached instance has none to start")
+    group = PeerGroup(target.build, target.api_key, peers, target.double_settings)
+    try:
+        group.start()
+    except SetupError as error:
+        inconclusive(f"the peers could not be started: {error}")
+    return group
+
+
 class ConcurrentScenarios:
     """Runs the selected peer scenarios at once, from the run's first check on, so that their waits
     overlap the other checks. One long-lived thread starts the peer group (a build's parent-death signal
@@ -198,16 +209,8 @@ class ConcurrentScenarios:
         self.runner.start()
 
     def _run_all(self, target, options, peers: int) -> None:
-        group = None
         try:
-            if target.kind != "launched":
-                inconclusive("peer scenarios start instances of the build; an attached instance has none to start")
-            group = PeerGroup(target.build, target.api_key, peers, target.double_settings)
-            try:
-                group.start()
-            except SetupError as error:
-                group = None
-                inconclusive(f"the peers could not be started: {error}")
+            group = _started_group(target, peers)
         except Inconclusive as unable:
             for scenario in self.finished:
                 self._finish(scenario, Evidence(), unable)

@@ -172,7 +172,7 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
                    expectations=_expectations(config, opened, catalogue, version, platform),
                    seed=int(config.option.hypothesis_seed), started=time.time())
     config.stash[RUN] = run
-    stem = f"sync-{version}" + ("-double" if opened.build and opened.build.is_double else "")
+    stem = report_files.ReportFiles.stem(version, bool(opened.build and opened.build.is_double))
     run.files = report_files.ReportFiles.for_stem(reports_dir, stem, bool(config.option.htmlpath),
                                                   bool(config.option.xmlpath))
     run.json_path = run.files.json

@@ -215,7 +215,6 @@ def summary_html(run) -> list[str]:
             expected += f'<br><small>{wanted}({escape(item["expected_from"])})</small>'
         if item["expected_note"]:
             expected += f'<br><small class="note">recorded: {escape(item["expected_note"])}</small>'
-
         rows.append(f'<tr id="{behaviour_anchor(item["behaviour"])}"><td><b>{escape(item["behaviour"])}</b><br>'
                     f'<small>{escape(item["statement"])}<br>source: {escape(item["source"])}</small></td>'
                     f'<td class="verdict-{item["verdict"]}">{item["verdict"]}</td>'

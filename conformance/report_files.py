@@ -54,6 +54,11 @@ class ReportFiles:
     xml: Path | None
     staged: bool  # a complete report was there when the run began: write under the partial names first
 
+    @staticmethod
+    def stem(version: str, is_double: bool) -> str:
+        """What a run's reports are called: sync-1.4.111, and sync-1.4.111-double for the double."""
+        return f"sync-{version}" + ("-double" if is_double else "")
+
     @classmethod
     def for_stem(cls, directory: Path, stem: str, html_given: bool, xml_given: bool) -> ReportFiles:
         files = cls(directory / f"{stem}.json", None if html_given else directory / f"{stem}.html",

@@ -10,8 +10,12 @@
 from __future__ import annotations
 
 import re
+import sys
 
+from fixtures.errors import SetupError
 from fixtures.target import TargetChoice
+
+RUN_OPTION = re.compile(r"--(?:sync-binary|sync-url|double-profile|double-switches|double-version) ")
 
 
 def choice_for(spec: str, role: str = "target", api_key: str | None = None,
@@ -34,7 +38,20 @@ def choice_for(spec: str, role: str = "target", api_key: str | None = None,
     return choice
 
 
-def run_arguments(choice: TargetChoice) -> list[str]:
+def worded_for(error: SetupError, name: str) -> SetupError:
+    """A SetupError worded for a run's options (`--double-profile 9.9.9: unknown`), naming the target the
+    way this command took it instead (`name`, e.g. "--a " or "double:9.9.9: ")."""
+    return SetupError(RUN_OPTION.sub(name, str(error)))
+
+
+def run_command(choice: TargetChoice, reports_dir, options: list[str] = ()) -> list[str]:
+    """`python -m pytest conformance` against the same target, its reports in `reports_dir` (run from the
+    project's root)."""
+    return [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
+            "--reports-dir", str(reports_dir), *_run_arguments(choice), *options]
+
+
+def _run_arguments(choice: TargetChoice) -> list[str]:
     """The options of `pytest conformance` that choose the same target."""
     if choice.url:
         return ["--sync-url", choice.url]

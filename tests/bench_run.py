@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from conformance.target_specs import choice_for, run_arguments
+from conformance.target_specs import choice_for, run_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_FACT = "seconds the scenario ran"  # conformance/peers.py
@@ -33,9 +33,7 @@ def behaviour_seconds(result: dict) -> float:
 def measure(spec: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-run-") as reports:
         launched = time.time()
-        done = subprocess.run([sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
-                               "--reports-dir", reports, *run_arguments(choice_for(spec))],
-                              cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(run_command(choice_for(spec), reports), cwd=ROOT, capture_output=True, text=True)
         wall = time.time() - launched
         found = sorted(Path(reports).glob("sync-*.json"))
         if not found:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import signal
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 from conformance.differential import output
 from conformance.differential.engine import Differential
 from conformance.differential.sides import Side
-from conformance.target_specs import choice_for, slug
+from conformance.target_specs import choice_for, slug, worded_for
 from conformance.fold import FoldError
 from conformance.report_files import ReportsDirError, check_reports_dir
 from fixtures.client import SyncClient
@@ -68,9 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             choice = choice_for(spec, role, args.sync_api_key, args.allow_host_network)
             try:
                 target = open_target(choice)
-            except SetupError as error:  # worded for a run's options: name this command's instead
-                raise SetupError(re.sub(r"--(sync-binary|sync-url|double-profile|double-switches|double-version)", f"--{role}",
-                                        str(error))) from None
+            except SetupError as error:
+                raise worded_for(error, f"--{role} ") from None
             opened.append(target)
             version = target.build.version if target.build else None
             sides.append(Side(role, target.label, target.target, slug(choice, version)))
