@@ -17,6 +17,7 @@ from _pytest.runner import runtestprotocol
 from conformance import catalogue as catalogue_module
 from conformance import expectations as expectations_module
 from conformance import report, report_files
+from conformance.check_window import VOIDED_CHECK_STOP, incidents_in_window
 from conformance.crashes import blame_crash
 from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive, fold
 from conformance.verdict import HARNESS_ERROR, decide
@@ -24,10 +25,8 @@ from fixtures.build import PROJECT_ROOT
 from fixtures.attach import split_credentials
 from fixtures.client import SyncClient
 from fixtures.errors import SetupError
-from fixtures.peers import PEER_ROLES
 from fixtures.redaction import SECRETS, Redactor
 from fixtures.target import OpenedTarget, TargetChoice, open_target
-from fixtures.watch import JOURNAL
 
 CHECKS_DIR = PROJECT_ROOT / "conformance"
 EVIDENCE = pytest.StashKey[Evidence]()
@@ -357,9 +356,12 @@ def evidence(request, suite_run) -> Evidence:
         target.restart()
     collected = Evidence()
     request.node.stash[EVIDENCE] = collected
-    request.node.stash[WINDOW_OPENED] = time.time()
+    opened = request.node.stash[WINDOW_OPENED] = time.time()
+    if not request.node.get_closest_marker("peers"):
+        VOIDED_CHECK_STOP.arm(opened, _subject(request.node))
     target.client.observers.append(collected.record)
     yield collected
+    VOIDED_CHECK_STOP.disarm()
     target.client.observers.remove(collected.record)
     if request.node.get_closest_marker("peers"):  # its scenario never used the target: a death of the
         if target.can_restart and target.check_health() is not None:  # target is no incident of it
@@ -430,20 +432,21 @@ def _check_result(run: SuiteRun, item, reports, behaviour: str, opened: float) -
     if endings.get("teardown", (CONFIRMED,))[0] == HARNESS_ERROR and harness_error is None:
         harness_error = endings["teardown"][1]
         verdict = HARNESS_ERROR
-    journal = JOURNAL.between(item.stash.get(WINDOW_OPENED, opened), time.time())
-    if item.get_closest_marker("peers"):  # its scenario ran in a thread, on instances of its own: its
-        journal = []                      # evidence holds their incidents (conformance/peers.py)
-    else:  # the peer scenarios run beside this check, on instances it never used
-        journal = [incident for incident in journal if incident.get("instance") not in PEER_ROLES]
+    journal = incidents_in_window(item.stash.get(WINDOW_OPENED, opened), time.time(),
+                                  peer_check=item.get_closest_marker("peers") is not None)
     collected.incidents += [incident for incident in journal
                             if incident not in collected.crashes and incident not in collected.incidents]
-    subject = item.get_closest_marker("subject")
-    decision = decide(verdict, reason, collected.crashes + collected.incidents,
-                      subject.args[0] if subject else None, harness_error)
+    decision = decide(verdict, reason, collected.crashes + collected.incidents, _subject(item), harness_error)
     duration = sum(test_report.duration for test_report in reports)
     return CheckResult(check=item.nodeid, behaviour=behaviour, verdict=decision.verdict,
                        reason=run.redactor.text(decision.reason), duration_s=round(duration, 3),
                        evidence=run.redactor.value(collected.to_dict()), harness_error=decision.harness_error)
+
+
+def _subject(node) -> str | None:
+    """What the check observes of the target's end, if anything (`pytest.mark.subject`)."""
+    marker = node.get_closest_marker("subject")
+    return marker.args[0] if marker else None
 
 
 def _report_verdict(run: SuiteRun, item, reports, result: CheckResult) -> None:

@@ -55,6 +55,15 @@ def excused(incident: dict, subject: str | None, observations: list[dict]) -> bo
     return False
 
 
+def may_yet_be_excused(incident: dict, subject: str | None) -> bool:
+    """Whether what the check goes on to observe could still make this incident its observation (a
+    crash that a replay may reproduce, the unanswered request that provoked it); if not, the incident
+    alone makes the check inconclusive."""
+    if subject == "crash":
+        return incident["kind"] == "no answer" or (incident["kind"] == "died" and is_crash(incident.get("exit_status")))
+    return excused(incident, subject, [])
+
+
 def describe(incident: dict) -> str:
     where = incident.get("instance", "target")
     kind = incident["kind"]
