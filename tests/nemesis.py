@@ -10,6 +10,9 @@ answers a request is hit by FAULT right after its first answer in that check:
 A fault "lands" when it took effect inside the check: the signal reached a running process (kill,
 pause), a later answer in the check came late (slow), or a later request went unanswered (drop). The
 log has a line per landing: the check, the fault, the instance's role and the request after which it hit.
+
+A fault meets each check function once: its first parameter set runs, the others are deselected
+(parameters change what a check asks, not how it meets a fault).
 """
 from __future__ import annotations
 
@@ -104,6 +107,19 @@ def pytest_configure(config):
         nemesis = config.stash[NEMESIS] = Nemesis(config.option.nemesis, config.option.nemesis_log,
                                                   config.option.nemesis_pause)
         SyncClient.everyone.append(nemesis.observe)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.option.nemesis:
+        return
+    seen, kept, repeats = set(), [], []
+    for item in items:
+        function = (item.path, getattr(item, "originalname", item.name))
+        (repeats if function in seen else kept).append(item)
+        seen.add(function)
+    if repeats:
+        config.hook.pytest_deselected(items=repeats)
+        items[:] = kept
 
 
 @pytest.hookimpl(wrapper=True)
