@@ -72,13 +72,18 @@ def leftovers(scratch: Path) -> tuple[list[str], list[int]]:
 
 
 # Modules whose module-wide runs take longest go first, so that on several workers (pytest-xdist,
-# --dist loadfile) the others fill in beside them instead of waiting behind them at the end
+# --dist loadfile) the others fill in beside them instead of waiting behind them at the end; the one
+# that needs a free core goes last, when the others are ending
 LONGEST_FIRST = ("test_nemesis.py", "test_checks_decide_both_ways.py", "test_differential.py", "test_targets.py")
+LAST = "test_cpu_load_check.py"
 
 
 def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST
-               else len(LONGEST_FIRST))
+    def place(item) -> int:
+        if item.path.name == LAST:
+            return len(LONGEST_FIRST) + 1
+        return LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST else len(LONGEST_FIRST)
+    items.sort(key=place)
 
 
 @pytest.fixture
