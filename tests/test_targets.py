@@ -121,7 +121,7 @@ def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_nam
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(tmp_path / "r"),
-                            "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
+                            *FAST, "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -188,7 +188,7 @@ def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, sign
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
-                            "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
+                            *FAST, "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=interruptible)
     try:
         deadline = time.monotonic() + 60
