@@ -26,7 +26,7 @@ from fixtures.attach import split_credentials
 from fixtures.client import SyncClient
 from fixtures.errors import SetupError
 from fixtures.redaction import SECRETS, Redactor
-from fixtures.target import OpenedTarget, TargetChoice, open_target
+from fixtures.target import OpenedTarget, TargetChoice, identity, open_target
 
 CHECKS_DIR = PROJECT_ROOT / "conformance"
 EVIDENCE = pytest.StashKey[Evidence]()
@@ -155,14 +155,9 @@ def _check_paths(config: pytest.Config) -> None:
 def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice, catalogue: dict,
                reports_dir: Path) -> None:
     """Everything a run shares, once its target answers: redaction, version, seed, report paths."""
-    client = opened.target.client
     redactor = SECRETS  # every client and instance teaches it (fixtures/redaction.py)
     redactor.add(choice.api_key, "<api-key>")
-    api_version = (client.call("get_version").json or {}).get("version")
-    version = opened.build.version if opened.build else api_version or "unknown"
-    os_name = (client.call("get_os").json or {}).get("os")
-    architecture = opened.build.architecture if opened.build else None
-    platform = f"{os_name}-{architecture}" if os_name and architecture else os_name
+    version, api_version, platform = identity(opened)
     if config.option.hypothesis_seed is None:
         config.option.hypothesis_seed = random.randrange(2 ** 32)
     _default_peer_waits(config.option, is_double=bool(opened.build and opened.build.is_double))
