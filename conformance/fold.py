@@ -241,16 +241,31 @@ def _differentials_table(differentials: list[dict]) -> str:
             f"<th>started</th><th>run time</th></tr></thead>{rows}</table>")
 
 
+def load_documents(directory: Path) -> list[str]:
+    """The written documents (reports/docs/*.html, `python -m conformance.docs write`), across versions first."""
+    names = sorted(path.name for path in (directory / "docs").glob("*.html"))
+    return sorted(names, key=lambda name: not name.endswith("-across-versions.html"))
+
+
+def _documents_list(documents: list[str]) -> str:
+    if not documents:
+        return ("<p>None yet: <code>python -m conformance.docs check DOC.rst</code>, then <code>python -m "
+                "conformance.docs write</code>, writes them under docs/.</p>")
+    return "<ul>" + "".join(f'<li><a href="docs/{escape(name)}">{escape(name[:-len(".html")])}</a></li>'
+                            for name in documents) + "</ul>"
+
+
 def write_index(reports_dir: Path, output: Path | None = None) -> Path:
     output = output or reports_dir / "index.html"
     try:
-        output.write_text(index_html(load_runs(reports_dir), load_differentials(reports_dir)))
+        output.write_text(index_html(load_runs(reports_dir), load_differentials(reports_dir),
+                                     load_documents(reports_dir)))
     except OSError as error:
         raise FoldError(f"{output}: cannot write it ({error.strerror}); pass --output FILE") from None
     return output
 
 
-def index_html(runs: list[Run], differentials: list[dict] = ()) -> str:
+def index_html(runs: list[Run], differentials: list[dict] = (), documents: list[str] = ()) -> str:
     behaviours = list(dict.fromkeys(behaviour for run in reversed(runs) for behaviour in run.results))
     rows, changed_rows = [], 0
     for behaviour in behaviours:
@@ -269,6 +284,7 @@ def index_html(runs: list[Run], differentials: list[dict] = ()) -> str:
             f"run of the same kind (build or double). Each cell links to its evidence.</p>"
             f"<h2>Runs</h2>{_runs_table(runs)}"
             f"<h2>Differential runs</h2>{_differentials_table(list(differentials))}"
+            f"<h2>Documents as each build deserves</h2>{_documents_list(list(documents))}"
             f'<h2>Behaviours</h2><table class="matrix"><thead><tr><th>behaviour</th>{header}'
             f"<th>verdict first changed in</th><th>answers first changed in</th></tr></thead>"
             f'<tbody>{"".join(rows)}</tbody></table>'

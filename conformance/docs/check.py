@@ -1,0 +1,130 @@
+"""Running a document's examples against a live target, with doctest, and what each one came to:
+
+- reproduces:          the target printed what the document shows (values that vary matched: matching.py),
+                       or the document shows a traceback and the example crashed the target;
+- output differs:      the target printed something else (both are kept);
+- raised:              the example raised where the document shows output (the client's own error, a name
+                       the client lacks);
+- crashed the target:  the target died or hung during the example where the document shows output; it
+                       is restarted, as in a conformance run, and the next example meets a healthy one.
+
+Everything recorded passes the run's redactor; the temp dirs the examples made read `<tmp N>`.
+"""
+from __future__ import annotations
+
+import doctest
+import traceback
+from dataclasses import asdict, dataclass
+
+from conformance.docs.clients import TempDirs, document_client
+from conformance.docs.document import Document
+from conformance.docs.matching import SecretPairs, VaryingOutputChecker
+from conformance.verdict import describe
+from fixtures.redaction import SECRETS
+
+REPRODUCES, DIFFERS, RAISED, CRASHED = "reproduces", "output differs", "raised", "crashed the target"
+OUTCOMES = (REPRODUCES, DIFFERS, RAISED, CRASHED)
+
+
+@dataclass
+class ExampleOutcome:
+    item: int
+    line: int
+    source: str  # as the document writes it
+    want: str
+    outcome: str
+    got: str = ""  # what the target printed, or the exception's last line
+    detail: str = ""  # the crash, the secrets substituted, a repaired continuation
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Recorder(doctest.DocTestRunner):
+    """doctest's runner, with each example's outcome recorded instead of printed."""
+
+    def __init__(self, target, checker: VaryingOutputChecker, tempdirs: TempDirs):
+        super().__init__(checker=checker, verbose=False, optionflags=doctest.ELLIPSIS)
+        self.target, self.tempdirs = target, tempdirs
+        self.outcomes: dict[int, tuple[str, str, str]] = {}  # id(doctest example) -> outcome, got, detail
+
+    def report_start(self, out, test, example):
+        pass
+
+    def report_success(self, out, test, example, got):
+        self.outcomes[id(example)] = (REPRODUCES, got, "")
+
+    def report_failure(self, out, test, example, got):
+        self.outcomes[id(example)] = (DIFFERS, got, "")
+
+    def report_unexpected_exception(self, out, test, example, exc_info):
+        last_line = traceback.format_exception_only(*exc_info[:2])[-1].strip()
+        incident = self.target.check_health()
+        if incident is None:
+            self.outcomes[id(example)] = (RAISED, last_line, "")
+            return
+        crash = describe(incident).replace(" during the check", "")
+        if self.target.can_restart:
+            self.target.restart()
+            crash += "; restarted for the next example"
+        documented = example.want.startswith("Traceback (most recent call last):")
+        self.outcomes[id(example)] = (REPRODUCES if documented else CRASHED, last_line, crash)
+
+
+def run_examples(document: Document, target, prefer_pybtsync: bool = True) -> tuple[list[ExampleOutcome], str]:
+    """Every example in document order, in one namespace (later examples build on earlier ones, as in
+    the document); the outcomes and a description of the `btsync` object used."""
+    secrets = SecretPairs()
+    tempdirs = TempDirs(target)
+    btsync, client_description = document_client(target.client, prefer_pybtsync)
+    recorder = _Recorder(target, VaryingOutputChecker(secrets), tempdirs)
+    namespace = {"btsync": btsync, "tempfile": tempdirs}
+    outcomes = []
+    for example in document.examples:
+        source, substituted = secrets.substitute(example.source)
+        runnable = doctest.Example(source, example.want, exc_msg=example.exc_msg, lineno=example.line)
+        test = doctest.DocTest([runnable], namespace, document.path.name, str(document.path), example.line, None)
+        recorder.run(test, out=lambda _text: None, clear_globs=False)
+        namespace = test.globs  # DocTest took a copy: what the example assigned lives on in it
+        outcome, got, detail = recorder.outcomes.get(id(runnable), (RAISED, "no outcome recorded", ""))
+        notes = [detail] if detail else []
+        if substituted:
+            notes.append(f"{substituted} of the document's secrets sent as the live ones they matched earlier")
+        if example.repaired:
+            notes.append("lines under a ':' without '...' were read as the example's continuation")
+        outcomes.append(ExampleOutcome(example.item, example.line, example.source, example.want, outcome,
+                                       _shown(got, tempdirs), "; ".join(notes)))
+    return outcomes, client_description
+
+
+MAX_SHOWN_LINES = 12
+
+
+def _shown(got: str, tempdirs: TempDirs) -> str:
+    """Redacted, temp dirs aliased, and at most MAX_SHOWN_LINES lines (a loop prints a line per call)."""
+    lines = SECRETS.text(tempdirs.aliased(got)).splitlines()
+    if len(lines) > MAX_SHOWN_LINES:
+        lines = lines[:MAX_SHOWN_LINES] + [f"... ({len(lines) - MAX_SHOWN_LINES} more lines)"]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary_lines(outcomes: list[ExampleOutcome]) -> list[str]:
+    lines = []
+    for outcome in outcomes:
+        first = outcome.source.splitlines()[0]
+        lines.append(f"  item {outcome.item}, line {outcome.line}: {outcome.outcome:<19} >>> {first[:70]}")
+        if outcome.outcome != REPRODUCES or outcome.detail:
+            if outcome.outcome in (DIFFERS, RAISED, CRASHED):
+                lines.append(f"      document: {_one_line(SECRETS.text(outcome.want)) or '(no output)'}")
+                lines.append(f"      target:   {_one_line(outcome.got) or '(no output)'}")
+            if outcome.detail:
+                lines.append(f"      ({outcome.detail})")
+    counts = {name: sum(1 for outcome in outcomes if outcome.outcome == name) for name in OUTCOMES}
+    lines.append(", ".join(f"{count} {name}" for name, count in counts.items()))
+    return lines
+
+
+def _one_line(text: str, width: int = 150) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 3] + "..."
+
