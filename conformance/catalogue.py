@@ -21,10 +21,6 @@ class Behaviour:
     destructive: bool = False
     expect: tuple[dict, ...] = field(default_factory=tuple)
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "statement": self.statement, "source": self.source, "kind": self.kind,
-                "checks": list(self.checks), "destructive": self.destructive, "expect": list(self.expect)}
-
 
 EXPECTED_VERDICTS = ("confirmed", "contradicted")
 REQUIRED_KEYS = ("id", "statement", "source", "kind", "checks")
