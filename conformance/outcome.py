@@ -86,6 +86,17 @@ class Evidence:
         """A series to draw in the report; `bands` shade x ranges (start, end, label)."""
         self.series[name] = {"points": points, "x": x_label, "y": y_label, "bands": bands or []}
 
+    def reproduce_last_request(self, client) -> None:
+        """Unless the check attached reproducers of its own: the curl and Python lines of the last request it
+        sent to `client`'s instance (that a contradicted check always carries one is the plugin's doing)."""
+        if self.reproducers:
+            return
+        sent = [record for record in self.exchanges
+                if record["base_url"] == client.base_url and not record.get("health_probe")]
+        if sent:
+            exchange = Exchange.from_dict(sent[-1])
+            self.reproducers += [client.curl(exchange), client.script(exchange)]
+
     def to_dict(self) -> dict:
         return {"facts": self.facts, "exchanges": self.exchanges, "exchanges_total": self.exchanges_total,
                 "crashes": self.crashes, "incidents": self.incidents, "reproducers": self.reproducers,

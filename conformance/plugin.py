@@ -432,6 +432,8 @@ def _check_result(run: SuiteRun, item, reports, behaviour: str, opened: float) -
     collected.incidents += [incident for incident in journal
                             if incident not in collected.crashes and incident not in collected.incidents]
     decision = decide(verdict, reason, collected.crashes + collected.incidents, _subject(item), harness_error)
+    if decision.verdict == CONTRADICTED:
+        collected.reproduce_last_request(run.target.client)
     duration = sum(test_report.duration for test_report in reports)
     return CheckResult(check=item.nodeid, behaviour=behaviour, verdict=decision.verdict,
                        reason=run.redactor.text(decision.reason), duration_s=round(duration, 3),

@@ -2,6 +2,7 @@
 confirms; with only its own behaviour switched off (the rest on, so nothing else can be the cause), each
 check of that behaviour (not just one of them) contradicts, with a reason of its own. Runs the real
 conformance command, as a user would."""
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -89,6 +90,11 @@ def test_every_check_contradicts_when_the_double_lacks_only_that_behaviour(all_o
     generic = [check for check, result in checks.items()
                if result["reason"] in ("an assertion of the check failed", "") or result["reason"].startswith("assert ")]
     assert not generic, f"contradictions that do not say what was observed: {generic}"
+    target_url = Counter(exchange["base_url"] for item in run.document()["results"] for check in item["evidence"]
+                         for exchange in check["evidence"]["exchanges"]).most_common(1)  # the run's target
+    without_reproducer = [check for check, result in checks.items() if not result["evidence"]["reproducers"]
+                          and any(exchange["base_url"] == target_url[0][0] for exchange in result["evidence"]["exchanges"])]
+    assert behaviour in PEER_SWITCHES or not without_reproducer, f"contradicted without a reproducer: {without_reproducer}"
     expected = {behaviour: "contradicted"} if behaviour in PEER_SWITCHES else \
         dict.fromkeys(set(DECIDED_HERE) - set(PEER_SWITCHES), "contradicted")  # each met its own switch off
     assert run.verdicts() == expected, run.output[-3000:]
