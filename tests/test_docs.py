@@ -141,6 +141,7 @@ def test_the_written_documents_are_rst_docutils_accepts_linked_from_the_index(re
     assert ">>> btsync.add_folder(tempfile.mkdtemp())\n    {'error': 0}" in per_build  # the build's answer
     across = (directory / "undocumented-behaviors-across-versions.rst").read_text()
     assert "``webui-default-listen-loopback``" in across and "Observed by the conformance suite" in across
+    assert "<B-secret/33>" in across and not re.search(r"-secret/\d+:", across)  # alike across builds
     index = (reports / "index.html").read_text()
     assert 'href="docs/undocumented-behaviors-across-versions.html"' in index
 
