@@ -1,4 +1,5 @@
-"""A target written the way users name builds, on the command line of the differential and the matrix:
+"""A target written the way users name builds, on the command line of the differential, the matrix and
+the docs check:
 
     double                       the reference double, default profile, switches as observed
     double:1.3.106               another profile
@@ -9,11 +10,31 @@
 """
 from __future__ import annotations
 
+import argparse
+import os
 import re
 import sys
 
 from fixtures.errors import SetupError
 from fixtures.target import TargetChoice
+
+SPEC_HELP = ("SPEC: double, double:PROFILE, double:PROFILE@VERSION, double:PROFILE:SWITCHES, a btsync executable "
+             "or .tar.gz, or http://user:password@host:port of a running instance.")
+
+
+def add_launch_options(parser: argparse.ArgumentParser) -> None:
+    """What every command that starts SPEC targets takes besides the SPECs."""
+    parser.add_argument("--sync-api-key", default=os.environ.get("SYNC_API_KEY"),
+                        help="API key for real builds (default: $SYNC_API_KEY)")
+    parser.add_argument("--allow-host-network", action="store_true",
+                        help="run builds with the host's network (not recommended)")
+    parser.add_argument("--request-timeout", type=float, default=10.0, help="seconds per request (default 10)")
+
+
+def check_launch_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.request_timeout <= 0:
+        parser.error("--request-timeout must be a positive number of seconds")
+
 
 RUN_OPTION = re.compile(r"--(?:sync-binary|sync-url|double-profile|double-switches|double-version) ")
 

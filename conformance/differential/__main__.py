@@ -6,7 +6,6 @@ each with the shortest sequence that shows it. See conformance/target_specs.py f
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import signal
 import sys
@@ -16,7 +15,8 @@ from pathlib import Path
 from conformance.differential import output
 from conformance.differential.engine import Differential
 from conformance.differential.sides import Side
-from conformance.target_specs import choice_for, slug, worded_for
+from conformance.target_specs import (SPEC_HELP, add_launch_options, check_launch_options, choice_for, slug,
+                                      worded_for)
 from conformance.fold import FoldError
 from conformance.report_files import ReportsDirError, check_reports_dir
 from fixtures.client import SyncClient
@@ -30,9 +30,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         prog="python -m conformance.differential",
         description="The same generated requests to two targets; every difference, shrunk, in "
                     "REPORTS_DIR/differential/A-vs-B.html and .json.",
-        epilog="SPEC: double, double:PROFILE, double:PROFILE@VERSION, double:PROFILE:SWITCHES, a btsync executable "
-               "or .tar.gz, "
-               "or http://user:password@host:port of a running instance of the run's own.")
+        epilog=SPEC_HELP)
     parser.add_argument("--a", required=True, metavar="SPEC", help="the first target")
     parser.add_argument("--b", required=True, metavar="SPEC", help="the second target")
     parser.add_argument("--requests", type=int, default=2000, help="requests to compare (default 2000)")
@@ -40,17 +38,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed)")
     parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
     parser.add_argument("--exit-code", action="store_true", help="exit 1 when the targets differ")
-    parser.add_argument("--sync-api-key", default=os.environ.get("SYNC_API_KEY"),
-                        help="API key for real builds (default: $SYNC_API_KEY)")
-    parser.add_argument("--allow-host-network", action="store_true",
-                        help="run builds with the host's network (not recommended)")
-    parser.add_argument("--request-timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    add_launch_options(parser)
     args = parser.parse_args(argv)
     for name, least in (("requests", 1), ("max_steps", 1)):
         if getattr(args, name) < least:
             parser.error(f"--{name.replace('_', '-')} must be at least {least}")
-    if args.request_timeout <= 0:
-        parser.error("--request-timeout must be a positive number of seconds")
+    check_launch_options(parser, args)
     return args
 
 

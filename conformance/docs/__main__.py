@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import signal
 import sys
 import time
@@ -21,7 +20,8 @@ from conformance.docs import check, write
 from conformance.docs.document import DocumentError, read
 from conformance.fold import FoldError, write_index
 from conformance.report_files import ReportsDirError, check_reports_dir
-from conformance.target_specs import choice_for, slug, worded_for
+from conformance.target_specs import (SPEC_HELP, add_launch_options, check_launch_options, choice_for, slug,
+                                      worded_for)
 from fixtures.client import SyncClient
 from fixtures.errors import SetupError
 from fixtures.redaction import SECRETS
@@ -37,8 +37,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True, metavar="{check,write}")
     checking = commands.add_parser(
         "check", help="run the document's >>> examples against a live target",
-        epilog="SPEC: double, double:PROFILE, double:PROFILE@VERSION, double:PROFILE:SWITCHES, a btsync "
-               "executable or .tar.gz, or http://user:password@host:port of a running instance.")
+        epilog=SPEC_HELP)
     checking.add_argument("document", type=Path, metavar="DOC.rst")
     checking.add_argument("--target", default="double", metavar="SPEC", help="what to run against (default: double)")
     checking.add_argument("--client", choices=("auto", "pybtsync", "adapter"), default="auto",
@@ -46,11 +45,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                                "suite's adapter, which returns what the API answered")
     checking.add_argument("--reports-dir", type=Path, default=Path("reports"))
     checking.add_argument("--exit-code", action="store_true", help="exit 1 unless every example reproduces")
-    checking.add_argument("--sync-api-key", default=os.environ.get("SYNC_API_KEY"),
-                          help="API key for real builds (default: $SYNC_API_KEY)")
-    checking.add_argument("--allow-host-network", action="store_true",
-                          help="run builds with the host's network (not recommended)")
-    checking.add_argument("--request-timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    add_launch_options(checking)
     writing = commands.add_parser("write", help="the document as it should read for each build, from reports")
     writing.add_argument("reports", nargs="*", type=Path, metavar="REPORT.json",
                          help="conformance and docs-check reports (default: those in --reports-dir)")
@@ -58,8 +53,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                          help="the document (default: the one the check reports ran)")
     writing.add_argument("--reports-dir", type=Path, default=Path("reports"))
     args = parser.parse_args(argv)
-    if args.command == "check" and args.request_timeout <= 0:
-        parser.error("--request-timeout must be a positive number of seconds")
+    if args.command == "check":
+        check_launch_options(checking, args)
     return args
 
 
