@@ -4,7 +4,7 @@ import signal
 
 import pytest
 
-from conformance.plugin import RUN
+from conformance.suite_run import RUN
 
 
 @pytest.hookimpl(tryfirst=True)

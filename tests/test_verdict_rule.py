@@ -90,9 +90,9 @@ def test_an_unknown_subject_is_a_mistake_in_the_check():
 
 
 def test_a_harness_error_inside_hypothesis_is_named_by_its_first_exception():
-    from conformance.plugin import _error_line
+    from conformance.check_results import error_line
 
     class Raised:
         value = ExceptionGroup("Hypothesis found 2 distinct failures.", [TypeError("'NoneType' object is not a mapping"),
                                                                          KeyError("x")])
-    assert _error_line(Raised(), None) == "TypeError: 'NoneType' object is not a mapping"
+    assert error_line(Raised(), None) == "TypeError: 'NoneType' object is not a mapping"

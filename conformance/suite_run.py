@@ -1,0 +1,266 @@
+"""One conformance run: what it shares (SuiteRun) and how it is assembled from the command line, every
+option checked before a build starts (open_run)."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conformance import catalogue as catalogue_module
+from conformance import expectations as expectations_module
+from conformance import report, report_files
+from conformance.outcome import CheckResult
+from fixtures.attach import split_credentials
+from fixtures.build import PROJECT_ROOT
+from fixtures.client import SyncClient
+from fixtures.errors import SetupError
+from fixtures.redaction import SECRETS, Redactor
+from fixtures.target import OpenedTarget, TargetChoice, identity, open_target
+
+CHECKS_DIR = PROJECT_ROOT / "conformance"
+
+
+@dataclass
+class SuiteRun:
+    """Everything one conformance run shares."""
+
+    opened: OpenedTarget
+    options: dict
+    redactor: Redactor
+    catalogue: dict
+    version: str
+    api_version: str | None
+    platform: str | None  # of the target: "linux-x64" (get_os and the executable's architecture)
+    expectations: expectations_module.Expectations
+    seed: int
+    started: float
+    results: list[CheckResult] = field(default_factory=list)
+    files: report_files.ReportFiles | None = None
+    json_path: Path | None = None  # where the JSON went (or goes)
+    last_check_of: dict[str, str] = field(default_factory=dict)  # behaviour -> node id of its last check
+    selected: list[str] = field(default_factory=list)  # node ids of the checks this run selected
+    behaviour_of: dict[str, str] = field(default_factory=dict)  # node id -> behaviour
+    interrupted: str | None = None  # why the run stopped early
+    write_error: str | None = None
+    collected: int = 0  # checks collected before -k/-m deselected any
+
+    @property
+    def selection(self) -> str | None:
+        """What the run left out by choice, or None when it selected every check of every behaviour."""
+        left_out = sorted(set(self.catalogue) - set(self.behaviour_of.values()))
+        if left_out:
+            return f"a selection: {len(left_out)} of {len(self.catalogue)} behaviours not selected"
+        if len(self.selected) < self.collected:
+            return f"a selection: {self.collected - len(self.selected)} checks deselected"
+        return None
+
+    @property
+    def complete(self) -> bool:
+        """Every check of every behaviour has a verdict and nothing cut the run short."""
+        return (self.interrupted is None and self.selection is None
+                and {result.check for result in self.results} >= set(self.selected))
+
+    def judgement(self, behaviour_id: str, verdict: str,
+                  reason: str = "") -> tuple[expectations_module.Expectation | None, str]:
+        expectation = self.expectations.for_behaviour(behaviour_id)
+        return expectation, expectations_module.judge(verdict, expectation, reason)
+
+    @property
+    def target(self):
+        return self.opened.target
+
+
+RUN = pytest.StashKey[SuiteRun]()
+
+
+def is_conformance_run(config: pytest.Config) -> bool:
+    args = config.args or []
+    for arg in args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if path == CHECKS_DIR or CHECKS_DIR in path.parents:
+            return True
+    return False
+
+
+def open_run(config: pytest.Config) -> None:
+    """Checks everything the user gave, starts (or reaches) the target and stashes the run under RUN;
+    pytest.UsageError, one line naming the fix, for any mistake."""
+    # everything the user gave is checked before a build starts
+    _check_budgets(config.option)
+    _check_paths(config)
+    reports_dir = Path(config.option.reports_dir)
+    try:
+        report_files.check_reports_dir(reports_dir)
+    except report_files.ReportsDirError as error:
+        raise pytest.UsageError(str(error)) from None
+    catalogue = _load_catalogue(config.option.catalogue)
+    SyncClient.default_timeout = config.option.request_timeout
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    choice = _choice(config)
+    try:
+        opened = open_target(choice)
+    except SetupError as error:
+        raise pytest.UsageError(str(error)) from None
+    try:
+        _start_run(config, opened, choice, catalogue, reports_dir)
+    except BaseException:
+        opened.close()
+        raise
+
+
+def _choice(config: pytest.Config) -> TargetChoice:
+    option = config.option
+    return TargetChoice(
+        binary=option.sync_binary or os.environ.get("SYNC_BINARY") or None,
+        api_key=option.sync_api_key or os.environ.get("SYNC_API_KEY") or None,
+        url=option.sync_url or os.environ.get("SYNC_URL") or None,
+        user=option.sync_user or os.environ.get("SYNC_USER") or None,
+        password=option.sync_password or os.environ.get("SYNC_PASSWORD") or None,
+        allow_host_network=option.allow_host_network, port=option.sync_port,
+        ready_timeout=option.ready_timeout, double_profile=option.double_profile,
+        double_switches=option.double_switches, double_version=option.double_version,
+        double_cpu_burn_folders=option.many_folders)
+
+
+
+def _check_paths(config: pytest.Config) -> None:
+    """A mistyped path would be found by pytest only after the build had started."""
+    for arg in config.args or []:
+        path = Path(config.invocation_params.dir, arg.split("::")[0])
+        if not path.exists():
+            raise pytest.UsageError(f"{arg}: no such file or directory; name checks under conformance/ "
+                                    f"(e.g. conformance/test_http_status_on_error.py) or leave it out")
+
+
+def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice, catalogue: dict,
+               reports_dir: Path) -> None:
+    """Everything a run shares, once its target answers: redaction, version, seed, report paths."""
+    redactor = SECRETS  # every client and instance teaches it (fixtures/redaction.py)
+    redactor.add(choice.api_key, "<api-key>")
+    version, api_version, platform = identity(opened)
+    if config.option.hypothesis_seed is None:
+        config.option.hypothesis_seed = random.randrange(2 ** 32)
+    _default_peer_waits(config.option, is_double=bool(opened.build and opened.build.is_double))
+    run = SuiteRun(opened=opened, options=_safe_options(config), redactor=redactor, catalogue=catalogue,
+                   version=version, api_version=api_version, platform=platform,
+                   expectations=_expectations(config, opened, catalogue, version, platform),
+                   seed=int(config.option.hypothesis_seed), started=time.time())
+    config.stash[RUN] = run
+    stem = report_files.ReportFiles.stem(version, bool(opened.build and opened.build.is_double))
+    run.files = report_files.ReportFiles.for_stem(reports_dir, stem, bool(config.option.htmlpath),
+                                                  bool(config.option.xmlpath))
+    run.json_path = run.files.json
+    if config.option.baseline and Path(config.option.baseline).resolve() == run.json_path.resolve():
+        raise pytest.UsageError(f"--baseline {config.option.baseline} is the report this run writes and would be "
+                                f"overwritten; keep baselines apart (e.g. copy it to baselines/) and pass that copy")
+    if run.files.html:
+        config.option.htmlpath = str(run.files.writing_path(run.files.html))
+    if run.files.xml:  # JUnit XML for CI systems, beside the HTML
+        config.option.xmlpath = str(run.files.writing_path(run.files.xml))
+    config.option.self_contained_html = True
+    config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
+    _use_example_database(stem.removeprefix("sync-"))
+
+
+def _default_peer_waits(option, is_double: bool) -> None:
+    """Sync takes tens of seconds to sync a new share; the double's instances take under one."""
+    if option.peer_deadline is None:
+        option.peer_deadline = 15.0 if is_double else 120.0
+    if option.peer_watch is None:
+        option.peer_watch = 5.0 if is_double else 30.0
+
+
+def _load_catalogue(path: str | None) -> dict:
+    try:
+        catalogue = catalogue_module.load(Path(path) if path else catalogue_module.CATALOGUE_PATH)
+    except ValueError as error:
+        raise pytest.UsageError(f"--catalogue: {error}; fix the file or leave out --catalogue" if path
+                                else f"the suite's catalogue is broken: {error}") from None
+    if not catalogue:
+        raise pytest.UsageError(f"--catalogue {path}: it names no behaviour ([[behaviour]] entries); fix the "
+                                f"file or leave out --catalogue")
+    return catalogue
+
+
+def _expectations(config, opened: OpenedTarget, catalogue: dict, version: str, platform: str | None):
+    mode, baseline = config.option.expectations, None
+    if config.option.baseline:
+        mode = "baseline"
+        try:
+            baseline = expectations_module.load_baseline(Path(config.option.baseline))
+        except expectations_module.BaselineError as error:
+            raise pytest.UsageError(str(error)) from None
+    elif opened.build and opened.build.is_double and config.option.double_switches != "observed":
+        mode = "none"  # switched by hand, the double imitates no build the catalogue speaks of
+    return expectations_module.Expectations(mode, catalogue, version, platform, baseline)
+
+
+def _stop_like_ctrl_c(signum, frame) -> None:
+    """A CI job being cancelled sends SIGTERM: end the run as Ctrl-C would, so teardown still stops the
+    build and removes its temp dir."""
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+def _check_budgets(option) -> None:
+    """Every number a user can give, checked before anything starts: one line naming each problem."""
+    problems = []
+    if option.sync_port is not None and not 1 <= option.sync_port <= 65535:
+        problems.append(f"--sync-port {option.sync_port}: give a port from 1 to 65535, or leave it out for a free one")
+    if option.ready_timeout <= 0:
+        problems.append(f"--ready-timeout {option.ready_timeout:g}: give a positive number of seconds")
+    if option.request_timeout <= 0:
+        problems.append(f"--request-timeout {option.request_timeout:g}: give a positive number of seconds")
+    seed = getattr(option, "hypothesis_seed", None)
+    if seed is not None and not str(seed).isdigit():
+        problems.append(f"--hypothesis-seed {seed}: give a whole number from 0 up (the seed a report names)")
+    if option.examples < 1:
+        problems.append(f"--examples {option.examples}: give at least 1")
+    if option.many_folders < 1:
+        problems.append(f"--many-folders {option.many_folders}: give at least 1")
+    if option.cpu_window <= 0:
+        problems.append(f"--cpu-window {option.cpu_window:g}: give a positive number of seconds")
+    if option.peer_deadline is not None and option.peer_deadline <= 0:
+        problems.append(f"--peer-deadline {option.peer_deadline:g}: give a positive number of seconds")
+    if option.peer_watch is not None and option.peer_watch <= 0:
+        problems.append(f"--peer-watch {option.peer_watch:g}: give a positive number of seconds")
+    if option.peer_file_mb <= 0:
+        problems.append(f"--peer-file-mb {option.peer_file_mb:g}: give a positive size")
+    if not 0 <= option.cpu_idle < option.cpu_busy:
+        problems.append(f"--cpu-idle {option.cpu_idle:g} / --cpu-busy {option.cpu_busy:g}: "
+                        f"need 0 <= idle < busy (percent of one core)")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
+
+
+def _use_example_database(version: str) -> None:
+    """Hypothesis examples per Sync version (the double's apart); other versions' examples are replayed
+    (read-only) too, so a counterexample found on one build is tried first on the next."""
+    from hypothesis import settings
+    from hypothesis.database import (DirectoryBasedExampleDatabase, MultiplexedDatabase,
+                                     ReadOnlyDatabase)
+    root = PROJECT_ROOT / ".hypothesis" / "sync"
+    own = root / version
+    others = [ReadOnlyDatabase(DirectoryBasedExampleDatabase(path))
+              for path in sorted(root.glob("*")) if path.is_dir() and path != own]
+    settings.register_profile("sync-conformance", database=MultiplexedDatabase(
+        DirectoryBasedExampleDatabase(own), *others), deadline=None)
+    settings.load_profile("sync-conformance")
+
+
+def _safe_options(config: pytest.Config) -> dict:
+    names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
+             "double_profile", "double_switches", "double_version", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
+             "examples", "ready_timeout", "request_timeout", "expectations", "baseline", "catalogue",
+             "peer_deadline", "peer_watch", "peer_file_mb")
+    options = {name: getattr(config.option, name) for name in names}
+    if options["sync_url"]:  # a password inside the URL goes nowhere
+        base_url, _, _ = split_credentials(options["sync_url"])
+        options["sync_url"] = base_url + urlsplit(options["sync_url"]).path
+    return options
+
