@@ -23,11 +23,11 @@ def added_folders(sync, sync_target):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def peer_scenarios(request, sync_target):
+def peer_scenarios(request, sync_target, options):
     """Every selected peer scenario, started with the run's first check (see conformance/peers.py)."""
     scenarios = [item.module.scenario for item in request.session.items
                  if item.get_closest_marker("peers") and hasattr(item.module, "scenario")]
-    running = ConcurrentScenarios(sync_target, request.config.option, list(dict.fromkeys(scenarios)), PEERS) \
+    running = ConcurrentScenarios(sync_target, options, list(dict.fromkeys(scenarios)), PEERS) \
         if scenarios else None
     yield running
     if running is not None:

@@ -15,7 +15,7 @@ from conformance.check_results import (EVIDENCE, PHASE_ENDINGS, WINDOW_OPENED, c
 from conformance.check_window import VOIDED_CHECK_STOP
 from conformance.crashes import blame_crash
 from conformance.outcome import Evidence
-from conformance.suite_run import RUN, SuiteRun, is_conformance_run, open_run
+from conformance.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
 from conformance.terminal_summary import write_summary
 
 
@@ -68,7 +68,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     run.collected = sum(1 for item in items if item.get_closest_marker("behaviour"))
     for item in items:
         if item.get_closest_marker("destructive") and not run.target.can_restart \
-                and not config.option.allow_destructive:
+                and not run.settings.allow_destructive:
             item.add_marker(pytest.mark.skip(
                 reason="destructive check skipped on an attached instance; pass --allow-destructive"))
 
@@ -118,9 +118,10 @@ def evidence(request, suite_run) -> Evidence:
     blame_crash(target, collected, blamed_on=request.node.nodeid)
 
 
-@pytest.fixture
-def options(request):
-    return request.config.option
+@pytest.fixture(scope="session")
+def options(suite_run) -> CheckSettings:
+    """The run's settings (conformance/suite_run.py), read-only."""
+    return suite_run.settings
 
 
 # -- verdicts -------------------------------------------------------------------------------------------

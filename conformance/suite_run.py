@@ -6,7 +6,7 @@ import os
 import random
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,12 +26,32 @@ from fixtures.target import OpenedTarget, TargetChoice, identity, open_target
 CHECKS_DIR = PROJECT_ROOT / "conformance"
 
 
+@dataclass(frozen=True)
+class CheckSettings:
+    """What checks read of the command line (the `options` fixture): checked once by open_run, with the
+    defaults that depend on the target filled in, and never changed afterwards."""
+
+    examples: int
+    hypothesis_seed: int
+    many_folders: int
+    cpu_window: float
+    cpu_busy: float
+    cpu_idle: float
+    peer_deadline: float
+    peer_watch: float
+    peer_file_mb: float
+    ready_timeout: float
+    request_timeout: float
+    allow_destructive: bool
+
+
 @dataclass
 class SuiteRun:
     """Everything one conformance run shares."""
 
     opened: OpenedTarget
-    options: dict
+    settings: CheckSettings
+    options: dict  # what the report shows of the command line (no password)
     redactor: Redactor
     catalogue: dict
     version: str
@@ -144,13 +164,11 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     redactor = SECRETS  # every client and instance teaches it (fixtures/redaction.py)
     redactor.add(choice.api_key, "<api-key>")
     version, api_version, platform = identity(opened)
-    if config.option.hypothesis_seed is None:
-        config.option.hypothesis_seed = random.randrange(2 ** 32)
-    _default_peer_waits(config.option, is_double=bool(opened.build and opened.build.is_double))
-    run = SuiteRun(opened=opened, options=_safe_options(config), redactor=redactor, catalogue=catalogue,
-                   version=version, api_version=api_version, platform=platform,
+    settings = _settings(config.option, is_double=bool(opened.build and opened.build.is_double))
+    run = SuiteRun(opened=opened, settings=settings, options=_safe_options(config, settings), redactor=redactor,
+                   catalogue=catalogue, version=version, api_version=api_version, platform=platform,
                    expectations=_expectations(config, opened, catalogue, version, platform),
-                   seed=int(config.option.hypothesis_seed), started=time.time())
+                   seed=settings.hypothesis_seed, started=time.time())
     config.stash[RUN] = run
     stem = report_files.ReportFiles.stem(version, bool(opened.build and opened.build.is_double))
     run.files = report_files.ReportFiles.for_stem(reports_dir, stem, bool(config.option.htmlpath),
@@ -168,12 +186,18 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     _use_example_database(stem.removeprefix("sync-"))
 
 
-def _default_peer_waits(option, is_double: bool) -> None:
-    """Sync takes tens of seconds to sync a new share; the double's instances take under one."""
-    if option.peer_deadline is None:
-        option.peer_deadline = 15.0 if is_double else 120.0
-    if option.peer_watch is None:
-        option.peer_watch = 5.0 if is_double else 30.0
+def _settings(option, is_double: bool) -> CheckSettings:
+    """The checked options as checks see them. Peer waits default by target: Sync takes tens of seconds
+    to sync a new share, the double's instances under one; a seed not given is drawn (and reported)."""
+    seed = option.hypothesis_seed
+    return CheckSettings(
+        examples=option.examples, hypothesis_seed=int(seed) if seed is not None else random.randrange(2 ** 32),
+        many_folders=option.many_folders, cpu_window=option.cpu_window, cpu_busy=option.cpu_busy,
+        cpu_idle=option.cpu_idle, peer_file_mb=option.peer_file_mb,
+        peer_deadline=option.peer_deadline if option.peer_deadline is not None else 15.0 if is_double else 120.0,
+        peer_watch=option.peer_watch if option.peer_watch is not None else 5.0 if is_double else 30.0,
+        ready_timeout=option.ready_timeout, request_timeout=option.request_timeout,
+        allow_destructive=option.allow_destructive)
 
 
 def _load_catalogue(path: str | None) -> dict:
@@ -253,12 +277,11 @@ def _use_example_database(version: str) -> None:
     settings.load_profile("sync-conformance")
 
 
-def _safe_options(config: pytest.Config) -> dict:
-    names = ("sync_binary", "sync_url", "sync_user", "allow_destructive", "allow_host_network", "sync_port",
-             "double_profile", "double_switches", "double_version", "many_folders", "cpu_window", "cpu_busy", "cpu_idle",
-             "examples", "ready_timeout", "request_timeout", "expectations", "baseline", "catalogue",
-             "peer_deadline", "peer_watch", "peer_file_mb")
+def _safe_options(config: pytest.Config, settings: CheckSettings) -> dict:
+    names = ("sync_binary", "sync_url", "sync_user", "allow_host_network", "sync_port", "double_profile",
+             "double_switches", "double_version", "expectations", "baseline", "catalogue")
     options = {name: getattr(config.option, name) for name in names}
+    options.update((name, value) for name, value in asdict(settings).items() if name != "hypothesis_seed")
     if options["sync_url"]:  # a password inside the URL goes nowhere
         base_url, _, _ = split_credentials(options["sync_url"])
         options["sync_url"] = base_url + urlsplit(options["sync_url"]).path
