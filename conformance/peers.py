@@ -184,7 +184,7 @@ Scenario = Callable[[PeerScenario], None]
 
 
 def _started_group(target, peers: int) -> PeerGroup:
-    if target.kind != "launched":
+    if target.owned is None:
         inconclusive("peer scenarios start instances of the build; an attached instance has none to start")
     group = PeerGroup(target.build, target.api_key, peers, target.double_settings)
     try:

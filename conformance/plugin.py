@@ -67,7 +67,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     run.collected = sum(1 for item in items if item.get_closest_marker("behaviour"))
     for item in items:
-        if item.get_closest_marker("destructive") and not run.target.can_restart \
+        if item.get_closest_marker("destructive") and run.target.owned is None \
                 and not run.settings.allow_destructive:
             item.add_marker(pytest.mark.skip(
                 reason="destructive check skipped on an attached instance; pass --allow-destructive"))
@@ -100,7 +100,7 @@ def evidence(request, suite_run) -> Evidence:
     check); the check's window of incidents opens after that. After it, a target that is not healthy is
     blamed on this check (its incident added here) and restarted for the next one."""
     target = suite_run.target
-    if target.can_restart and target.check_health() is not None:
+    if target.owned is not None and target.check_health() is not None:
         target.restart()
     collected = Evidence()
     request.node.stash[EVIDENCE] = collected
@@ -112,7 +112,7 @@ def evidence(request, suite_run) -> Evidence:
     VOIDED_CHECK_STOP.disarm()
     target.client.observers.remove(collected.record)
     if request.node.get_closest_marker("peers"):  # its scenario never used the target: a death of the
-        if target.can_restart and target.check_health() is not None:  # target is no incident of it
+        if target.owned is not None and target.check_health() is not None:  # target is no incident of it
             target.restart()
         return
     blame_crash(target, collected, blamed_on=request.node.nodeid)

@@ -7,15 +7,14 @@ EXPECTATION: HTTP 400 on /api: since 1.2.61 only webui.api_key switches the API 
 import pytest
 
 from conformance.outcome import inconclusive
-from fixtures.launcher import LaunchedSync
 
 pytestmark = pytest.mark.behaviour("api-disabled-without-key")
 
 
 def test_without_an_api_key_the_api_answers_400(sync_target, evidence):
-    if sync_target.kind != "launched":
+    if sync_target.owned is None:
         inconclusive("needs a build the suite can start a second time (attached instance)")
-    keyless = LaunchedSync(sync_target.build, None, role="second instance (no api_key)", with_api=False, double_settings=sync_target.double_settings)
+    keyless = sync_target.owned.sibling("second instance (no api_key)", api_key=None, with_api=False)
     try:
         keyless.start()
         exchange = keyless.client.call("get_version")

@@ -31,7 +31,7 @@ ADD_WORKERS = 8  # a request waits ~25-50 ms on real builds, busy or not; concur
 
 
 def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, options):
-    if sync_target.pid is None:
+    if sync_target.owned is None:
         inconclusive("no process to sample: the instance is not the suite's (attached by URL)")
     count = options.many_folders
     directories = [sync_target.scratch_dir(f"many-{index:05d}-") for index in range(count)]
@@ -116,7 +116,7 @@ def _phase_bands(samples) -> list[tuple[float, float, str]]:
 
 def remove_added_folders(sync, sync_target, directories: set[str]) -> None:
     """A launched instance starts again on fresh storage (fast); an attached one loses only our folders."""
-    if sync_target.can_restart:
+    if sync_target.owned is not None:
         sync_target.reset()
         return
     listing = sync.call("get_folders").json

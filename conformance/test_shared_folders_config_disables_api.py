@@ -15,7 +15,6 @@ import pytest
 
 from conformance.outcome import inconclusive
 from fixtures.errors import SetupError
-from fixtures.launcher import LaunchedSync
 from fixtures.secret_format import random_secret
 
 pytestmark = pytest.mark.behaviour("shared-folders-config-disables-api")
@@ -24,15 +23,13 @@ WAIT_FACTOR, MIN_WAIT_S, POLL_S = 4, 8.0, 0.2
 
 
 def test_a_config_with_shared_folders_has_no_api(sync_target, evidence, options):
-    if sync_target.kind != "launched":
+    if sync_target.owned is None:
         inconclusive("needs a build the suite can start a second time (attached instance)")
     shared = {"secret": random_secret("A"), "dir": sync_target.scratch_dir("configured-"),
               "use_relay_server": False, "use_tracker": False, "use_dht": False, "search_lan": False}
-    configured = LaunchedSync(sync_target.build, sync_target.api_key, role="second instance (shared_folders)",
-                              double_settings=sync_target.double_settings, extra_config={"shared_folders": [shared]},
-                              answers_expected=False)
-    control = LaunchedSync(sync_target.build, sync_target.api_key, role="control instance",
-                           double_settings=sync_target.double_settings, ready_timeout=options.ready_timeout)
+    configured = sync_target.owned.sibling("second instance (shared_folders)",
+                                           extra_config={"shared_folders": [shared]}, answers_expected=False)
+    control = sync_target.owned.sibling("control instance", ready_timeout=options.ready_timeout)
     try:
         started = time.monotonic()
         configured.spawn()

@@ -12,7 +12,7 @@ import pytest
 
 from conformance.outcome import inconclusive
 from fixtures.client import SyncClient
-from fixtures.launcher import DEFAULT_WEBUI_PORT, LaunchedSync, port_is_free
+from fixtures.launcher import DEFAULT_WEBUI_PORT, port_is_free
 from fixtures.sandbox import only_loopback
 
 pytestmark = pytest.mark.behaviour("webui-default-listen-loopback")
@@ -29,15 +29,14 @@ def listening_addresses(pid: int) -> list[str]:
 
 
 def test_without_listen_the_api_is_on_loopback_only(sync_target, evidence):
-    if sync_target.kind != "launched":
+    if sync_target.owned is None:
         inconclusive("needs a build the suite can start a second time (attached instance)")
     if not only_loopback():
         inconclusive("the suite runs on the host's network: a build listening on all interfaces by default "
                      "would expose its API, so this check runs only in the suite's private network namespace")
     if not port_is_free(DEFAULT_WEBUI_PORT):
         inconclusive(f"port {DEFAULT_WEBUI_PORT}, the builds' default, is in use")
-    defaulted = LaunchedSync(sync_target.build, sync_target.api_key, role="second instance (no webui.listen)", default_listen=True,
-                             double_settings=sync_target.double_settings)
+    defaulted = sync_target.owned.sibling("second instance (no webui.listen)", default_listen=True)
     try:
         defaulted.start()
         evidence.note("listening on", listening_addresses(defaulted.pid))

@@ -122,7 +122,6 @@ def test_wanted_counts_time_waiting_for_a_cpu_and_nothing_else():
 class StarvedStandIn:
     """A stand-in target: a process that spins after `spin_after_s`, pinned to one core with three spinning
     neighbours."""
-    can_restart = True
 
     def __init__(self, tmp_path, spin_after_s: float):
         self.tmp_path = tmp_path
@@ -130,6 +129,10 @@ class StarvedStandIn:
         self.process = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({spin_after_s})\nwhile True: pass"],
                                         preexec_fn=lambda: os.sched_setaffinity(0, ONE_CORE))
         self.pid = self.process.pid
+
+    @property
+    def owned(self):  # its process is the test's: it can be sampled and "reset"
+        return self
 
     def scratch_dir(self, prefix):
         import tempfile

@@ -37,7 +37,7 @@ class Side:
     @property
     def owned(self) -> bool:
         """The suite started it: it can restart it and see its process."""
-        return self.instance.can_restart
+        return self.instance.owned is not None
 
     # -- state between sequences ---------------------------------------------------------------------
     def clean_slate(self) -> None:

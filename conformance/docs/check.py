@@ -64,7 +64,7 @@ class _Recorder(doctest.DocTestRunner):
             self.outcomes[id(example)] = (RAISED, last_line, "")
             return
         crash = describe(incident).replace(" during the check", "")
-        if self.target.can_restart:
+        if self.target.owned is not None:
             self.target.restart()
             crash += "; restarted for the next example"
         documented = example.want.startswith("Traceback (most recent call last):")
