@@ -96,6 +96,9 @@ class Differential:
                 break  # a target ended (shutdown, crash): what follows would only repeat that
         steps = steps[:len(answers)]
         self.sequences += 1
+        for side in (self.a, self.b):  # a death the monitor has not sampled yet (it looks ten times a second)
+            if side.owned:
+                side.instance.note_death()
         roles = {self.a.instance.role, self.b.instance.role}
         disturbances = [incident for incident in JOURNAL.between(started, time.time())
                         if incident.get("instance") in roles and is_disturbance(incident)]
