@@ -17,10 +17,9 @@ import json
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 
-from conformance import plots
+from conformance import pages, plots
 from conformance.expectations import version_key
 from conformance.fingerprint import describe_changes
 from conformance.report import FORMAT, STYLE, behaviour_anchor
@@ -147,23 +146,18 @@ def diff_text(found: Diff) -> str:
 
 
 def diff_html(found: Diff) -> str:
-    body = f"<pre>{escape(diff_text(found))}</pre>"
-    return _page(f"Sync conformance: {found.old.label} to {found.new.label}", body)
+    return pages.render("diff.html.j2", report_style=STYLE, old=found.old.label, new=found.new.label,
+                        text=diff_text(found))
 
 
 # -- the index ------------------------------------------------------------------------------------------
-INDEX_STYLE = """<style>
-body{font:13px sans-serif;margin:16px}table.matrix{border-collapse:collapse}
-table.matrix th,table.matrix td{border:1px solid #ccc;padding:3px 6px;text-align:left;white-space:nowrap}
-table.matrix thead th{position:sticky;top:0;background:#f1f3f4}
-td.v-confirmed a{color:#137333}td.v-contradicted a{color:#c5221f}td.v-inconclusive a{color:#b06000}
-td.changed{background:#fff0b3;font-weight:bold}td.reshaped{background:#e8f0fe}td.absent{color:#999}
-td.first-changed{font-weight:bold}tbody th{position:sticky;left:0;background:#fff}
-</style>"""
+RUN_COLUMNS = ("run", "API version", "target", "platform", "sha256", "suite", "seed", "started", "run time",
+               "confirmed / contradicted / inconclusive", "reports")
 
 
-def _cells(runs: list[Run], behaviour: str) -> tuple[list[str], str | None, str | None]:
-    """The row's cells, the label of the first run whose verdict changed, and of the first whose answers did."""
+def _cells(runs: list[Run], behaviour: str) -> tuple[list[dict | None], str | None, str | None]:
+    """The row's cells (None where the run did not decide it), the label of the first run whose verdict
+    changed, and of the first whose answers did."""
     previous: dict[bool, dict | None] = {}
     cells, first_verdict_change, first_answer_change = [], None, None
     for run in runs:
@@ -171,7 +165,7 @@ def _cells(runs: list[Run], behaviour: str) -> tuple[list[str], str | None, str 
         before = previous.get(run.is_double)
         previous[run.is_double] = result if result is not None else before
         if result is None:
-            cells.append('<td class="absent">not run</td>')
+            cells.append(None)
             continue
         classes = [f"v-{result['verdict']}"]
         if before is not None and before["verdict"] != result["verdict"]:
@@ -180,40 +174,27 @@ def _cells(runs: list[Run], behaviour: str) -> tuple[list[str], str | None, str 
         elif before is not None and behaviour_fingerprint(before) != behaviour_fingerprint(result):
             classes.append("reshaped")
             first_answer_change = first_answer_change or run.label
-        title = f"{result['verdict']} ({result.get('judgement', 'not judged')}): {result['reason'][:300]}"
-        text = VERDICT_MARKS.get(result["verdict"], result["verdict"])
-        link = f'{run.html_name}#{behaviour_anchor(behaviour)}' if run.html_name else None
-        inner = f'<a href="{escape(link)}" title="{escape(title)}">{text}</a>' if link else \
-            f'<a title="{escape(title)}">{text}</a>'
-        cells.append(f'<td class="{" ".join(classes)}">{inner}</td>')
+        cells.append({
+            "classes": " ".join(classes), "text": VERDICT_MARKS.get(result["verdict"], result["verdict"]),
+            "title": f"{result['verdict']} ({result.get('judgement', 'not judged')}): {result['reason'][:300]}",
+            "link": f"{run.html_name}#{behaviour_anchor(behaviour)}" if run.html_name else None})
     return cells, first_verdict_change, first_answer_change
 
 
-def _text(value) -> str:
-    return "" if value is None else escape(str(value))
-
-
-def _runs_table(runs: list[Run]) -> str:
-    rows = []
-    for run in runs:
-        info = run.info
-        counts = {verdict: sum(1 for item in run.results.values() if item["verdict"] == verdict)
-                  for verdict in VERDICT_MARKS}
-        mismatch = " <b>(the API reports another version)</b>" if info.get("version_mismatch") else ""
-        links = " ".join(f'<a href="{escape(name)}">{name.rsplit(".", 1)[1]}</a>'
-                         for name in (run.path.name, run.html_name, run.path.with_suffix(".xml").name)
-                         if name and (run.path.parent / name).exists())
-        duration = run.duration_s()
-        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in (
-            _text(run.label), _text(info.get("api_version")) + mismatch, _text(info.get("target_kind")),
-            _text(info.get("target_platform")), _text((info.get("binary_sha256") or "")[:16]),
-            f'{_text(info.get("suite_version"))} {_text(info.get("suite_commit"))}', _text(info.get("hypothesis_seed")),
-            _text(info.get("started")), f"{duration:.0f} s" if duration is not None else "",
-            " / ".join(str(counts[verdict]) for verdict in VERDICT_MARKS), links)) + "</tr>")
-    header = ("run", "API version", "target", "platform", "sha256", "suite", "seed", "started", "run time",
-              "confirmed / contradicted / inconclusive", "reports")
-    return ('<table class="matrix"><thead><tr>' + "".join(f"<th>{name}</th>" for name in header) +
-            "</tr></thead>" + "".join(rows) + "</table>")
+def _run_row(run: Run) -> dict:
+    info = run.info
+    counts = {verdict: sum(1 for item in run.results.values() if item["verdict"] == verdict) for verdict in VERDICT_MARKS}
+    duration = run.duration_s()
+    return {
+        "label": run.label, "api_version": info.get("api_version") or "", "version_mismatch": info.get("version_mismatch"),
+        "target_kind": info.get("target_kind") or "", "platform": info.get("target_platform") or "",
+        "sha256": (info.get("binary_sha256") or "")[:16],
+        "suite": f"{info.get('suite_version') or ''} {info.get('suite_commit') or ''}",
+        "seed": info.get("hypothesis_seed") or "", "started": info.get("started") or "",
+        "run_time": f"{duration:.0f} s" if duration is not None else "",
+        "counts": " / ".join(str(counts[verdict]) for verdict in VERDICT_MARKS),
+        "links": [(name, name.rsplit(".", 1)[1]) for name in (run.path.name, run.html_name, run.path.with_suffix(".xml").name)
+                  if name and (run.path.parent / name).exists()]}
 
 
 def load_differentials(directory: Path) -> list[dict]:
@@ -229,30 +210,10 @@ def load_differentials(directory: Path) -> list[dict]:
     return sorted(found, key=lambda record: record.get("started", ""), reverse=True)
 
 
-def _differentials_table(differentials: list[dict]) -> str:
-    if not differentials:
-        return ("<p>None yet: <code>python -m conformance.differential --a SPEC --b SPEC</code> writes one "
-                "under differential/.</p>")
-    rows = "".join(
-        f'<tr><td><a href="{escape(record["html"])}">{escape(record["a_slug"])} vs {escape(record["b_slug"])}</a></td>'
-        f'<td>{len(record["differences"])}</td><td>{record["requests"]}</td><td>{escape(str(record["started"]))}</td>'
-        f'<td>{record["duration_s"]:.0f} s</td></tr>' for record in differentials)
-    return ('<table class="matrix"><thead><tr><th>A vs B</th><th>differences</th><th>requests</th>'
-            f"<th>started</th><th>run time</th></tr></thead>{rows}</table>")
-
-
 def load_documents(directory: Path) -> list[str]:
     """The written documents (reports/docs/*.html, `python -m conformance.docs write`), across versions first."""
     names = sorted(path.name for path in (directory / "docs").glob("*.html"))
     return sorted(names, key=lambda name: not name.endswith("-across-versions.html"))
-
-
-def _documents_list(documents: list[str]) -> str:
-    if not documents:
-        return ("<p>None yet: <code>python -m conformance.docs check DOC.rst</code>, then <code>python -m "
-                "conformance.docs write</code>, writes them under docs/.</p>")
-    return "<ul>" + "".join(f'<li><a href="docs/{escape(name)}">{escape(name[:-len(".html")])}</a></li>'
-                            for name in documents) + "</ul>"
 
 
 def write_index(reports_dir: Path, output: Path | None = None) -> Path:
@@ -267,39 +228,19 @@ def write_index(reports_dir: Path, output: Path | None = None) -> Path:
 
 def index_html(runs: list[Run], differentials: list[dict] = (), documents: list[str] = ()) -> str:
     behaviours = list(dict.fromkeys(behaviour for run in reversed(runs) for behaviour in run.results))
-    rows, changed_rows = [], 0
+    rows = []
     for behaviour in behaviours:
         cells, first_verdict, first_answers = _cells(runs, behaviour)
-        changed_rows += bool(first_verdict)
         statement = next(run.results[behaviour]["statement"] for run in reversed(runs) if behaviour in run.results)
-        rows.append(f'<tr><th title="{escape(statement)}">{escape(behaviour)}</th>{"".join(cells)}'
-                    f'<td class="first-changed">{escape(first_verdict or "")}</td>'
-                    f'<td>{escape(first_answers or "")}</td></tr>')
-    header = "".join(f"<th>{escape(run.label)}</th>" for run in runs)
-    durations = [(run.label, run.duration_s()) for run in runs]
-    body = (f"<h1>Sync conformance across versions</h1>"
-            f"<p>{len(behaviours)} behaviours, {len(runs)} runs; the verdict changed somewhere for {changed_rows}. "
-            f'Marked cells: <span style="background:#fff0b3">verdict changed</span> or '
-            f'<span style="background:#e8f0fe">same verdict, answers changed</span>, each against the previous '
-            f"run of the same kind (build or double). Each cell links to its evidence.</p>"
-            f"<h2>Runs</h2>{_runs_table(runs)}"
-            f"<h2>Differential runs</h2>{_differentials_table(list(differentials))}"
-            f"<h2>Documents as each build deserves</h2>{_documents_list(list(documents))}"
-            f'<h2>Behaviours</h2><table class="matrix"><thead><tr><th>behaviour</th>{header}'
-            f"<th>verdict first changed in</th><th>answers first changed in</th></tr></thead>"
-            f'<tbody>{"".join(rows)}</tbody></table>'
-            f"<h2>Run time per run</h2>"
-            + plots.bar_chart([(label, seconds) for label, seconds in durations if seconds is not None],
-                              "seconds per conformance run"))
-    return _page("Sync conformance across versions", body)
+        rows.append({"behaviour": behaviour, "statement": statement, "cells": cells, "first_verdict": first_verdict,
+                     "first_answers": first_answers})
+    durations = [(run.label, run.duration_s()) for run in runs if run.duration_s() is not None]
+    return pages.render(
+        "index.html.j2", report_style=STYLE, run_columns=RUN_COLUMNS, runs=[_run_row(run) for run in runs],
+        rows=rows, changed_rows=sum(1 for row in rows if row["first_verdict"]), differentials=list(differentials),
+        documents=list(documents), run_time_chart=plots.bar_chart(durations, "seconds per conformance run"))
 
 
-def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"{STYLE}{INDEX_STYLE}</head><body>{body}</body></html>")
-
-
-# -- command line ---------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:

@@ -1,22 +1,18 @@
-"""A differential run's report: JSON for tools, HTML (from page.html.j2) for people, both redacted, and
-the index (reports/index.html) folded again so it links them."""
+"""A differential run's report: JSON for tools, HTML (templates/differential.html.j2) for people, both
+redacted, and the index (reports/index.html) folded again so it links them."""
 from __future__ import annotations
 
 import json
 import time
 from pathlib import Path
 
-import jinja2
-
+from conformance import pages
 from conformance.differential.compare import KINDS
 from conformance.differential.engine import Differential, Finding
 from conformance.fold import write_index
 from fixtures.redaction import SECRETS
 
 FORMAT = 1
-_TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True,
-                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-_TEMPLATES.filters["as_json"] = lambda value: json.dumps(value, ensure_ascii=False)  # escaped by the template
 
 
 def reproduced(run: Differential) -> list[Finding]:
@@ -63,8 +59,8 @@ def write(run: Differential, reports_dir: Path, seed: int, started: float, isola
 
 def page(record: dict) -> str:
     groups = {kind: [item for item in record["differences"] if item["kind"] == kind] for kind in KINDS}
-    return _TEMPLATES.get_template("page.html.j2").render(
-        run=record, groups={kind: items for kind, items in groups.items() if items})
+    return pages.render("differential.html.j2", run=record,
+                        groups={kind: items for kind, items in groups.items() if items})
 
 
 def summary(run: Differential) -> str:
