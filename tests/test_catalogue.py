@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from conformance.catalogue import KINDS, load
+from fixtures.double.profiles import SWITCHES_BY_FILE
 from tests.conftest import ROOT
 
 CATALOGUE = load()
@@ -101,3 +102,13 @@ def test_the_header_lint_finds_each_kind_of_mistake(tmp_path):
                            "carry pytest.mark.peers")):
         module.write_text(broken)
         assert any(words in problem for problem in header_problems(module)), (words, header_problems(module))
+
+
+def test_each_switch_of_the_double_sits_in_the_group_of_the_file_that_implements_it():
+    sources = {path.name: path.read_text() for path in (ROOT / "fixtures" / "double").glob("*.py")
+               if path.name != "profiles.py"}
+    for name, switches in SWITCHES_BY_FILE.items():
+        for switch in switches:
+            found = sorted(file for file, text in sources.items() if f'"{switch}"' in text)
+            assert found == [name], (f"{switch}: grouped under {name} in fixtures/double/profiles.py but found in "
+                                     f"{found or 'no file'}; implement it there or move it to its file's group")
