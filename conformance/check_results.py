@@ -10,7 +10,8 @@ import pytest
 from conformance import expectations as expectations_module
 from conformance import report
 from conformance.check_window import incidents_in_window
-from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive, fold
+from conformance.outcome import (CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive,
+                                 behaviour_verdict)
 from conformance.suite_run import SuiteRun
 from conformance.verdict import HARNESS_ERROR, decide
 
@@ -110,7 +111,7 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
             test_report.longrepr = f"{explanation}; the build says: {result.reason}"
         return
     if result.verdict == CONFIRMED and run.last_check_of.get(result.behaviour) == item.nodeid:
-        verdict, _ = fold([other for other in run.results if other.behaviour == result.behaviour])
+        verdict, _ = behaviour_verdict([other for other in run.results if other.behaviour == result.behaviour])
         expectation, judgement = run.judgement(result.behaviour, verdict)
         if judgement in (expectations_module.STALE, expectations_module.FIXED):
             test_report.outcome = "failed"

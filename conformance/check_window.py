@@ -19,7 +19,7 @@ import time
 from conformance.outcome import inconclusive
 from conformance.verdict import describe, may_yet_be_excused
 from fixtures.client import SyncClient
-from fixtures.peers import PEER_ROLES
+from fixtures.peer_group import PEER_ROLES
 from fixtures.watch import JOURNAL
 
 

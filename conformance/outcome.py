@@ -119,7 +119,7 @@ class CheckResult:
         return dict(self.__dict__)
 
 
-def fold(results: list[CheckResult]) -> tuple[str, str]:
+def behaviour_verdict(results: list[CheckResult]) -> tuple[str, str]:
     """A behaviour's verdict and reason from its checks' results."""
     if not results:
         return INCONCLUSIVE, "not run: no check of this behaviour was selected"

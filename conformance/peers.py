@@ -22,7 +22,7 @@ from typing import Callable
 from conformance.outcome import Evidence, Inconclusive, inconclusive
 from fixtures.client import SyncClient
 from fixtures.errors import SetupError
-from fixtures.peers import PeerGroup
+from fixtures.peer_group import PeerGroup
 from fixtures.shared_tree import read_tree, write_tree
 from fixtures.watch import JOURNAL
 
@@ -231,26 +231,26 @@ class ConcurrentScenarios:
         reason). Its clean-up (removing its shares) comes after: a death it provokes concerns the
         scenarios still observing, not this one."""
         started = time.time()
-        run = PeerScenario(group, options)
+        scene = PeerScenario(group, options)
         error = None
         try:
-            scenario(run)
+            scenario(scene)
         except BaseException as raised:  # an assertion (contradicted), inconclusive(), or a harness error
             error = raised
         observed = time.time()
         for instance in group.instances:
             instance.note_death()
-        used = [instance for instance in group.instances if instance.base_url in run.talked_to]
-        used += [instance for own in run.own_groups for instance in own.instances]
+        used = [instance for instance in group.instances if instance.base_url in scene.talked_to]
+        used += [instance for own in scene.own_groups for instance in own.instances]
         roles = {instance.role for instance in used}
-        run.evidence.incidents += [incident for incident in JOURNAL.between(started, observed)
+        scene.evidence.incidents += [incident for incident in JOURNAL.between(started, observed)
                                    if incident.get("instance") in roles]
-        run.evidence.note("seconds the scenario ran", round(observed - started, 1))
+        scene.evidence.note("seconds the scenario ran", round(observed - started, 1))
         try:
-            run.finish()
+            scene.finish()
         except Exception:
             pass  # an instance gone at teardown: its folders go with it
-        self._finish(scenario, run.evidence, error)
+        self._finish(scenario, scene.evidence, error)
 
     def _finish(self, scenario: Scenario, evidence: Evidence, error: BaseException | None) -> None:
         self.outcomes[scenario] = (evidence, error)

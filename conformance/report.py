@@ -15,7 +15,7 @@ import pytest_html.extras
 import conformance
 from conformance import expectations as expectations_module
 from conformance import plots
-from conformance.outcome import INCONCLUSIVE, fold
+from conformance.outcome import INCONCLUSIVE, behaviour_verdict
 from conformance.verdict import describe as describe_incident
 from fixtures.build import PROJECT_ROOT
 
@@ -66,7 +66,7 @@ def behaviour_results(run) -> list[dict]:
         checks = [result for result in run.results if result.behaviour == behaviour.id]
         if not checks:
             continue
-        verdict, reason = fold(checks)
+        verdict, reason = behaviour_verdict(checks)
         selected = sum(1 for check in run.selected if run.behaviour_of.get(check) == behaviour.id)
         if len(checks) < selected:  # cut short: what the missing checks would have said is unknown
             verdict, reason = INCONCLUSIVE, (f"only {len(checks)} of its {selected} checks ran before the run "

@@ -28,14 +28,14 @@ def name_parts(paths) -> set[str]:
     return {part for path in paths for part in path.replace(os.sep, "/").split("/")}
 
 
-def scenario(run):
-    secrets = encryption_secrets(run.clients[0])
-    share = run.share([secrets["read_write"], secrets["read_only"], secrets["encryption"]],
+def scenario(scene):
+    secrets = encryption_secrets(scene.clients[0])
+    share = scene.share([secrets["read_write"], secrets["read_only"], secrets["encryption"]],
                       before_adding={0: ORIGINALS})
-    took = run.wait_for("the encrypted peer stores every file",
+    took = scene.wait_for("the encrypted peer stores every file",
                         lambda: len(read_tree(share.dir(2))) >= len(ORIGINALS))
     stored = read_tree(share.dir(2))
-    run.evidence.note("originals beside what the encrypted peer stores (paired by size)", [
+    scene.evidence.note("originals beside what the encrypted peer stores (paired by size)", [
         {"original": original["name"], "size": original["size"], "head": original["head"],
          "stored as": kept["name"], "stored size": kept["size"], "stored head": kept["head"]}
         for original, kept in zip(sorted(listing(ORIGINALS), key=lambda row: row["size"]),
@@ -43,7 +43,7 @@ def scenario(run):
     client, secret, _ = share.members[2]
     entry = next((folder for folder in client.call("get_folders").json or []
                   if isinstance(folder, dict) and folder.get("secret") == secret), {})
-    run.evidence.note("type get_folders reports on the encrypted peer", entry.get("type"))
+    scene.evidence.note("type get_folders reports on the encrypted peer", entry.get("type"))
     if took is None:
         inconclusive(f"within the deadline the encrypted peer stored {len(stored)} of {len(ORIGINALS)} files")
     readable = [name for name, data in stored.items() if MARKER in data]
@@ -51,13 +51,13 @@ def scenario(run):
     known_names = name_parts(ORIGINALS) & name_parts(stored)
     assert not known_names, f"the encrypted peer stores original names: {sorted(known_names)}"
     assert entry.get("type"), f"get_folders on the encrypted peer reports no type: {entry}"
-    _record_tampering(run, share, stored)
-    run.evidence.because(f"{len(stored)} files stored by the encrypted peer ({entry.get('type')!r}) after {took} s: "
+    _record_tampering(scene, share, stored)
+    scene.evidence.because(f"{len(stored)} files stored by the encrypted peer ({entry.get('type')!r}) after {took} s: "
                          f"no plaintext marker, no original name; sizes {sorted(map(len, stored.values()))} against "
                          f"{sorted(map(len, ORIGINALS.values()))}")
 
 
-def _record_tampering(run, share, stored) -> None:
+def _record_tampering(scene, share, stored) -> None:
     """What happens when the encrypted peer's copy is changed on its disk: evidence only."""
     victim = sorted(stored)[0]
     path = os.path.join(share.dir(2), victim)
@@ -68,8 +68,8 @@ def _record_tampering(run, share, stored) -> None:
         read_only_copy = read_tree(share.dir(1))
         return read_tree(share.dir(0)) == ORIGINALS and all(ORIGINALS.get(name) == data
                                                             for name, data in read_only_copy.items())
-    run.hold_for(run.options.peer_watch, intact)
-    run.evidence.note("after 8 zero bytes were written into the encrypted peer's copy of one file",
+    scene.hold_for(scene.options.peer_watch, intact)
+    scene.evidence.note("after 8 zero bytes were written into the encrypted peer's copy of one file",
                       {"read-write and read-only peers still hold the originals": intact(),
                        "the encrypted peer's copy": "restored" if read_tree(share.dir(2)).get(victim) == stored[victim]
                        else "left as tampered"})

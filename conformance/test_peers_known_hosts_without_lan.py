@@ -24,17 +24,17 @@ pytestmark = [pytest.mark.behaviour("peers-known-hosts-without-lan"), pytest.mar
 TESTED = {"hosts.txt": b"found through known hosts\n"}
 
 
-def scenario(run):
-    group = run.own_group(2, "known-hosts peer")
+def scenario(scene):
+    group = scene.own_group(2, "known-hosts peer")
     try:
         group.start()
     except SetupError as error:
         inconclusive(f"the two instances of its own could not be started: {error}")
-    isolated = PeerScenario(group, run.options)
+    isolated = PeerScenario(group, scene.options)
     try:
         observe(isolated)
     finally:
-        run.evidence.absorb(isolated.evidence)
+        scene.evidence.absorb(isolated.evidence)
         isolated.finish()
         group.stop()
 
@@ -47,26 +47,26 @@ def accepts_connections(port: int | None) -> bool:
         return False
 
 
-def observe(run):
-    secrets = plain_secrets(run.clients[0])
-    tested = run.share([secrets["read_write"], secrets["read_only"]], search_lan=False)
+def observe(scene):
+    secrets = plain_secrets(scene.clients[0])
+    tested = scene.share([secrets["read_write"], secrets["read_only"]], search_lan=False)
     # written once LAN discovery is off on both: a copy made through the LAN between adding the folder
     # and switching discovery off would pass for one made through the known hosts
     write_tree(tested.dir(0), TESTED)
-    run.evidence.note("known hosts", [client.call("get_folder_hosts", secret=secret).json
+    scene.evidence.note("known hosts", [client.call("get_folder_hosts", secret=secret).json
                                       for client, secret, _ in tested.members])
-    run.evidence.note("folder preferences", [client.call("get_folder_prefs", secret=secret).json
+    scene.evidence.note("folder preferences", [client.call("get_folder_prefs", secret=secret).json
                                              for client, secret, _ in tested.members])
-    took = run.wait_for("the folder with known hosts has synced", lambda: read_tree(tested.dir(1)) == TESTED)
+    took = scene.wait_for("the folder with known hosts has synced", lambda: read_tree(tested.dir(1)) == TESTED)
     if took is None:
-        ports = [run.listening_port(index) for index in (0, 1)]
+        ports = [scene.listening_port(index) for index in (0, 1)]
         reachable = {port: accepts_connections(port) for port in ports}
-        run.evidence.note("listening ports accepting TCP connections at the deadline", reachable)
+        scene.evidence.note("listening ports accepting TCP connections at the deadline", reachable)
         if not all(reachable.values()):
             inconclusive(f"the folder did not sync, and not every known host accepted connections: {reachable}")
         assert False, (f"both known hosts accepted connections, but the folder with LAN discovery off had not "
-                       f"synced after {run.deadline_s:g} s")
-    run.evidence.because(f"the folder with LAN discovery off synced through the known hosts in {took} s")
+                       f"synced after {scene.deadline_s:g} s")
+    scene.evidence.because(f"the folder with LAN discovery off synced through the known hosts in {took} s")
 
 
 def test_known_hosts_find_peers_without_lan_discovery(peer_outcome):

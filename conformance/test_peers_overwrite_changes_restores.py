@@ -19,38 +19,38 @@ pytestmark = [pytest.mark.behaviour("peers-overwrite-changes-restores"), pytest.
 ORIGINAL, LOCAL = b"as the read-write peer wrote it\n", b"changed on the read-only peer\n"
 
 
-def scenario(run):
-    secrets = plain_secrets(run.clients[0])
-    share = run.share([secrets["read_write"], secrets["read_only"]], before_adding={0: {"x.txt": ORIGINAL}})
+def scenario(scene):
+    secrets = plain_secrets(scene.clients[0])
+    share = scene.share([secrets["read_write"], secrets["read_only"]], before_adding={0: {"x.txt": ORIGINAL}})
     reader, read_only_secret, _ = share.members[1]
 
     def on_reader():
         return read_tree(share.dir(1)).get("x.txt")
 
-    if run.wait_for("x.txt is on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
+    if scene.wait_for("x.txt is on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
         inconclusive("x.txt never reached the read-only peer")
     reader.call("set_folder_prefs", secret=read_only_secret, overwrite_changes=0)
     write_tree(share.dir(1), {"x.txt": LOCAL})
     write_tree(share.dir(0), {"sentinel-1.txt": b"later\n"})
-    took = run.wait_for("the first sentinel is on the read-only peer",
+    took = scene.wait_for("the first sentinel is on the read-only peer",
                         lambda: "sentinel-1.txt" in read_tree(share.dir(1)))
     if took is None:
         inconclusive("a later file from the read-write peer never arrived: the link is not alive")
-    kept = run.hold_for(run.watch_window(took), lambda: on_reader() == LOCAL)
-    run.evidence.note("x.txt on the read-only peer with overwrite_changes off", on_reader().decode(errors="replace"))
+    kept = scene.hold_for(scene.watch_window(took), lambda: on_reader() == LOCAL)
+    scene.evidence.note("x.txt on the read-only peer with overwrite_changes off", on_reader().decode(errors="replace"))
     assert kept, f"with overwrite_changes off the local change was replaced: x.txt is {on_reader()!r}"
 
-    switched_at = run.elapsed()
+    switched_at = scene.elapsed()
     prefs = reader.call("set_folder_prefs", secret=read_only_secret, overwrite_changes=1).json
-    run.evidence.note("set_folder_prefs overwrite_changes=1 answered", prefs)
+    scene.evidence.note("set_folder_prefs overwrite_changes=1 answered", prefs)
     write_tree(share.dir(0), {"sentinel-2.txt": b"later still\n"})
-    if run.wait_for("the read-write version is back on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
+    if scene.wait_for("the read-write version is back on the read-only peer", lambda: on_reader() == ORIGINAL) is None:
         if "sentinel-2.txt" not in read_tree(share.dir(1)):
             inconclusive("after overwrite_changes=1 nothing from the read-write peer arrived within the deadline")
-        assert False, (f"overwrite_changes=1: a later file arrived, but after {run.deadline_s:g} s x.txt is still "
+        assert False, (f"overwrite_changes=1: a later file arrived, but after {scene.deadline_s:g} s x.txt is still "
                        f"as changed locally ({on_reader()!r})")
-    run.evidence.because(f"with overwrite_changes off the read-only copy kept its change; switched on, the "
-                         f"read-write version was back {run.elapsed() - switched_at:.1f} s later")
+    scene.evidence.because(f"with overwrite_changes off the read-only copy kept its change; switched on, the "
+                         f"read-write version was back {scene.elapsed() - switched_at:.1f} s later")
 
 
 def test_overwrite_changes_decides_whether_a_local_change_survives(peer_outcome):

@@ -20,16 +20,16 @@ pytestmark = [pytest.mark.behaviour("peers-read-only-changes-stay-local"), pytes
 ORIGINAL = b"written by the read-write peer\n"
 
 
-def scenario(run):
-    secrets = plain_secrets(run.clients[0])
-    share = run.share([secrets["read_write"], secrets["read_only"], secrets["read_only"]],
+def scenario(scene):
+    secrets = plain_secrets(scene.clients[0])
+    share = scene.share([secrets["read_write"], secrets["read_only"], secrets["read_only"]],
                       before_adding={0: {"x.txt": ORIGINAL}})
-    if run.wait_for("x.txt is on both read-only peers",
+    if scene.wait_for("x.txt is on both read-only peers",
                     lambda: all(read_tree(share.dir(i)).get("x.txt") == ORIGINAL for i in (1, 2))) is None:
         inconclusive("x.txt did not reach both read-only peers, so there was nothing to change")
     write_tree(share.dir(1), {"x.txt": b"changed on a read-only peer\n", "y.txt": b"new on a read-only peer\n"})
     write_tree(share.dir(0), {"sentinel.txt": b"written after the read-only change\n"})
-    took = run.wait_for("the later sentinel is on both read-only peers",
+    took = scene.wait_for("the later sentinel is on both read-only peers",
                         lambda: all("sentinel.txt" in read_tree(share.dir(i)) for i in (1, 2)))
     if took is None:
         inconclusive("a file written later by the read-write peer did not reach the read-only peers either")
@@ -38,17 +38,17 @@ def scenario(run):
         others = [read_tree(share.dir(i)) for i in (0, 2)]
         return all(files.get("x.txt") == ORIGINAL and "y.txt" not in files for files in others)
 
-    window = run.watch_window(took)
-    held = run.hold_for(window, untouched_elsewhere)
+    window = scene.watch_window(took)
+    held = scene.hold_for(window, untouched_elsewhere)
     for index in range(3):
-        run.evidence.note(f"instance {index} ({['read-write', 'read-only, changed', 'read-only'][index]})",
+        scene.evidence.note(f"instance {index} ({['read-write', 'read-only, changed', 'read-only'][index]})",
                           listing(read_tree(share.dir(index))))
     assert held, (f"the read-only peer's change spread: x.txt on the others is "
                   f"{[read_tree(share.dir(i)).get('x.txt') for i in (0, 2)]}, y.txt on "
                   f"{[i for i in (0, 2) if 'y.txt' in read_tree(share.dir(i))]}")
     assert os.path.exists(os.path.join(share.dir(1), "y.txt")), "the read-only peer lost its own new file"
-    run.prove_link_alive(share, 0, (1, 2), after="after the watch")
-    run.evidence.because(f"{window:.0f} s after a later file had arrived, the read-only peer's changed x.txt and "
+    scene.prove_link_alive(share, 0, (1, 2), after="after the watch")
+    scene.evidence.because(f"{window:.0f} s after a later file had arrived, the read-only peer's changed x.txt and "
                          f"new y.txt had reached neither the read-write peer nor the other read-only peer")
 
 

@@ -19,10 +19,10 @@ MARKER = b"PLAINTEXT-MARKER-51c0"
 ORIGINALS = {"a.txt": MARKER + b" first\n", "b/c.txt": MARKER + b" second\n" * 10}
 
 
-def scenario(run):
-    secrets = encryption_secrets(run.clients[0])
-    first = run.share([secrets["read_write"], secrets["read_only"]], before_adding={0: ORIGINALS})
-    if run.wait_for("the read-only peer holds every file",
+def scenario(scene):
+    secrets = encryption_secrets(scene.clients[0])
+    first = scene.share([secrets["read_write"], secrets["read_only"]], before_adding={0: ORIGINALS})
+    if scene.wait_for("the read-only peer holds every file",
                     lambda: read_tree(first.dir(1)) == ORIGINALS) is None:
         inconclusive("the read-only peer never received the files it was to pass on")
     source, secret, _ = first.members[0]
@@ -32,22 +32,22 @@ def scenario(run):
     if removed.error_code() != 0 or still_there:
         inconclusive(f"the read-write peer was not removed ({removed.summary()}; still listed: {bool(still_there)}), "
                      f"so the read-only peer would not be feeding alone")
-    feeding = run.share([None, None, secrets["encryption"]])
-    hosts = f"127.0.0.1:{run.listening_port(1)}"
-    run.clients[2].call("set_folder_hosts", secret=secrets["encryption"], hosts=hosts)
-    run.clients[1].call("set_folder_hosts", secret=secrets["read_only"],
-                        hosts=f"127.0.0.1:{run.listening_port(2)}")
-    took = run.wait_for("the encrypted peer stores every file",
+    feeding = scene.share([None, None, secrets["encryption"]])
+    hosts = f"127.0.0.1:{scene.listening_port(1)}"
+    scene.clients[2].call("set_folder_hosts", secret=secrets["encryption"], hosts=hosts)
+    scene.clients[1].call("set_folder_hosts", secret=secrets["read_only"],
+                        hosts=f"127.0.0.1:{scene.listening_port(2)}")
+    took = scene.wait_for("the encrypted peer stores every file",
                         lambda: len(read_tree(feeding.dir(0))) >= len(ORIGINALS))
     stored = read_tree(feeding.dir(0))
-    run.evidence.note("on the read-only peer", listing(read_tree(first.dir(1))))
-    run.evidence.note("stored by the encrypted peer", listing(stored))
+    scene.evidence.note("on the read-only peer", listing(read_tree(first.dir(1))))
+    scene.evidence.note("stored by the encrypted peer", listing(stored))
     if took is None:
         inconclusive(f"with only the read-only peer holding the data, the encrypted peer stored {len(stored)} of "
                      f"{len(ORIGINALS)} files within the deadline")
     readable = [name for name, data in stored.items() if MARKER in data]
     assert not readable, f"the read-only peer sent plaintext to the encrypted peer: {readable}"
-    run.evidence.because(f"with the read-write peer gone, the read-only peer alone gave the encrypted peer all "
+    scene.evidence.because(f"with the read-write peer gone, the read-only peer alone gave the encrypted peer all "
                          f"{len(stored)} files, encrypted, in {took} s")
 
 

@@ -17,28 +17,28 @@ from fixtures.shared_tree import read_tree
 pytestmark = [pytest.mark.behaviour("peers-read-only-receives-identical"), pytest.mark.peers]
 
 
-def scenario(run):
+def scenario(scene):
     originals = {"hello.txt": b"hello from the read-write peer\n",
                  "sub/deeper/notes.txt": b"a file two folders down\n",
-                 "large.bin": os.urandom(int(run.options.peer_file_mb * 1024 * 1024)),
+                 "large.bin": os.urandom(int(scene.options.peer_file_mb * 1024 * 1024)),
                  "Gr\u00fc\u00dfe.txt": "gr\u00fc\u00dfe\n".encode(),
                  "\u65e5\u672c\u8a9e/\u30d5\u30a1\u30a4\u30eb.txt": "\u65e5\u672c\u8a9e\n".encode()}
-    secrets = plain_secrets(run.clients[0])
-    share = run.share([secrets["read_write"], secrets["read_only"]], before_adding={0: originals})
-    took = run.wait_for("every file is on the read-only peer",
+    secrets = plain_secrets(scene.clients[0])
+    share = scene.share([secrets["read_write"], secrets["read_only"]], before_adding={0: originals})
+    took = scene.wait_for("every file is on the read-only peer",
                         lambda: set(originals) <= set(read_tree(share.dir(1))))
     received = read_tree(share.dir(1))
-    run.evidence.note("on the read-write peer", listing(originals))
-    run.evidence.note("on the read-only peer", listing(received))
+    scene.evidence.note("on the read-write peer", listing(originals))
+    scene.evidence.note("on the read-only peer", listing(received))
     if took is None:
-        inconclusive(f"after {run.options.peer_deadline:g} s the read-only peer holds {sorted(received)} of "
+        inconclusive(f"after {scene.options.peer_deadline:g} s the read-only peer holds {sorted(received)} of "
                      f"{sorted(originals)}")
     differing = [name for name in originals if received[name] != originals[name]]
     assert not differing, f"arrived with other bytes: {differing} " + \
         ", ".join(f"{name}: {len(received[name])} of {len(originals[name])} bytes" for name in differing)
     extra = sorted(set(received) - set(originals))
     assert not extra, f"the read-only peer holds files the read-write one never had: {extra}"
-    run.evidence.because(f"all {len(originals)} files ({sum(map(len, originals.values()))} bytes, non-ASCII names "
+    scene.evidence.because(f"all {len(originals)} files ({sum(map(len, originals.values()))} bytes, non-ASCII names "
                          f"and a subfolder among them) arrived identical in {took} s")
 
 

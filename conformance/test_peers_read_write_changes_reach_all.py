@@ -20,11 +20,11 @@ pytestmark = [pytest.mark.behaviour("peers-read-write-changes-reach-all"), pytes
 ORIGINAL, CHANGED = b"first version\n", b"second version, written on the other read-write peer\n"
 
 
-def scenario(run):
-    secrets = plain_secrets(run.clients[0])
-    share = run.share([secrets["read_write"], secrets["read_only"], secrets["read_write"]],
+def scenario(scene):
+    secrets = plain_secrets(scene.clients[0])
+    share = scene.share([secrets["read_write"], secrets["read_only"], secrets["read_write"]],
                       before_adding={0: {"x.txt": ORIGINAL}})
-    if run.wait_for("x.txt is on every peer",
+    if scene.wait_for("x.txt is on every peer",
                     lambda: all(read_tree(share.dir(i)).get("x.txt") == ORIGINAL for i in (1, 2))) is None:
         inconclusive("the first version of x.txt did not reach every peer")
     write_tree(share.dir(2), {"x.txt": CHANGED})
@@ -32,17 +32,17 @@ def scenario(run):
     write_tree(share.dir(2), {"sentinel.txt": b"written after the change\n"})
     latencies = {}
     for index, role in ((0, "read-write"), (1, "read-only")):
-        if run.wait_for(f"the change is on the {role} peer",
+        if scene.wait_for(f"the change is on the {role} peer",
                         lambda: read_tree(share.dir(index)).get("x.txt") == CHANGED) is None:
             seen = read_tree(share.dir(index))
             if "sentinel.txt" not in seen:
                 inconclusive(f"nothing written by instance 2 reached the {role} peer within the deadline")
             assert False, (f"a file written after the change reached the {role} peer, the change did not within "
-                           f"{run.deadline_s:g} s: x.txt there is still {seen.get('x.txt')!r}")
+                           f"{scene.deadline_s:g} s: x.txt there is still {seen.get('x.txt')!r}")
         latencies[role] = round(time.monotonic() - changed_at, 1)
-    run.evidence.note("files on each peer", {index: listing(read_tree(share.dir(index))) for index in range(3)})
-    run.evidence.note("seconds from the change to its arrival", latencies)
-    run.evidence.because(f"the change reached the read-write peer in {latencies['read-write']} s and the read-only "
+    scene.evidence.note("files on each peer", {index: listing(read_tree(share.dir(index))) for index in range(3)})
+    scene.evidence.note("seconds from the change to its arrival", latencies)
+    scene.evidence.because(f"the change reached the read-write peer in {latencies['read-write']} s and the read-only "
                          f"peer in {latencies['read-only']} s")
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conformance.outcome import CheckResult, fold
+from conformance.outcome import CheckResult, behaviour_verdict
 from conformance.plots import line_chart
 from conformance.report import evidence_html
 from fixtures.redaction import Redactor, secret_token
@@ -49,9 +49,9 @@ def result(verdict, reason="r"):
 
 
 def test_fold_never_counts_unknown_as_a_pass():
-    assert fold([result("confirmed"), result("inconclusive", "why")]) == ("inconclusive", "why")
-    assert fold([result("confirmed"), result("contradicted", "no")]) == ("contradicted", "no")
-    assert fold([])[0] == "inconclusive"
+    assert behaviour_verdict([result("confirmed"), result("inconclusive", "why")]) == ("inconclusive", "why")
+    assert behaviour_verdict([result("confirmed"), result("contradicted", "no")]) == ("contradicted", "no")
+    assert behaviour_verdict([])[0] == "inconclusive"
 
 
 def test_evidence_html_escapes_what_the_build_said():
