@@ -33,13 +33,8 @@ def _suite_commit() -> str | None:
 
 
 def run_info(run) -> dict:
-    build = run.opened.build
-    if build is None:
-        kind, target = "attached", run.target.base_url
-    elif build.is_double:
-        kind, target = "reference-double", "reference double"
-    else:
-        kind, target = "launched", build.description
+    build, kind = run.opened.build, run.opened.kind
+    target = {"attached": run.target.base_url, "reference-double": "reference double"}.get(kind) or build.description
     return {
         "version": run.version, "api_version": run.api_version,
         "version_mismatch": bool(build and run.api_version and run.api_version != build.version),

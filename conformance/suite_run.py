@@ -164,13 +164,13 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     redactor = SECRETS  # every client and instance teaches it (fixtures/redaction.py)
     redactor.add(choice.api_key, "<api-key>")
     version, api_version, platform = identity(opened)
-    settings = _settings(config.option, is_double=bool(opened.build and opened.build.is_double))
+    settings = _settings(config.option, is_double=opened.is_double)
     run = SuiteRun(opened=opened, settings=settings, options=_safe_options(config, settings), redactor=redactor,
                    catalogue=catalogue, version=version, api_version=api_version, platform=platform,
                    expectations=_expectations(config, opened, catalogue, version, platform),
                    seed=settings.hypothesis_seed, started=time.time())
     config.stash[RUN] = run
-    stem = report_files.ReportFiles.stem(version, bool(opened.build and opened.build.is_double))
+    stem = report_files.ReportFiles.stem(version, opened.is_double)
     run.files = report_files.ReportFiles.for_stem(reports_dir, stem, bool(config.option.htmlpath),
                                                   bool(config.option.xmlpath))
     run.json_path = run.files.json
@@ -220,7 +220,7 @@ def _expectations(config, opened: OpenedTarget, catalogue: dict, version: str, p
             baseline = expectations_module.load_baseline(Path(config.option.baseline))
         except expectations_module.BaselineError as error:
             raise pytest.UsageError(str(error)) from None
-    elif opened.build and opened.build.is_double and config.option.double_switches != "observed":
+    elif opened.is_double and config.option.double_switches != "observed":
         mode = "none"  # switched by hand, the double imitates no build the catalogue speaks of
     return expectations_module.Expectations(mode, catalogue, version, platform, baseline)
 
