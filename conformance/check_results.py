@@ -10,8 +10,7 @@ import pytest
 from conformance import expectations as expectations_module
 from conformance import report
 from conformance.check_window import incidents_in_window
-from conformance.outcome import (CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive,
-                                 behaviour_verdict)
+from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive
 from conformance.suite_run import SuiteRun
 from conformance.verdict import HARNESS_ERROR, decide
 
@@ -111,12 +110,11 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
             test_report.longrepr = f"{explanation}; the build says: {result.reason}"
         return
     if result.verdict == CONFIRMED and run.last_check_of.get(result.behaviour) == item.nodeid:
-        verdict, _ = behaviour_verdict([other for other in run.results if other.behaviour == result.behaviour])
-        expectation, judgement = run.judgement(result.behaviour, verdict)
-        if judgement in (expectations_module.STALE, expectations_module.FIXED):
+        outcome = run.behaviour_outcome(result.behaviour)
+        if outcome.judgement in (expectations_module.STALE, expectations_module.FIXED):
             test_report.outcome = "failed"
             test_report.longrepr = "[XPASS(strict)] " + expectations_module.explain(
-                result.behaviour, run.version, verdict, expectation, judgement)
+                result.behaviour, run.version, outcome.verdict, outcome.expectation, outcome.judgement)
 
 
 def _assertion_reason(error: AssertionError) -> str:

@@ -15,7 +15,6 @@ import pytest_html.extras
 import conformance
 from conformance import expectations as expectations_module
 from conformance import plots
-from conformance.outcome import INCONCLUSIVE, behaviour_verdict
 from conformance.verdict import describe as describe_incident
 from fixtures.build import PROJECT_ROOT
 
@@ -58,15 +57,11 @@ def run_info(run) -> dict:
 def behaviour_results(run) -> list[dict]:
     results = []
     for behaviour in run.catalogue.values():
-        checks = [result for result in run.results if result.behaviour == behaviour.id]
-        if not checks:
+        outcome = run.behaviour_outcome(behaviour.id)
+        if outcome is None:
             continue
-        verdict, reason = behaviour_verdict(checks)
-        selected = sum(1 for check in run.selected if run.behaviour_of.get(check) == behaviour.id)
-        if len(checks) < selected:  # cut short: what the missing checks would have said is unknown
-            verdict, reason = INCONCLUSIVE, (f"only {len(checks)} of its {selected} checks ran before the run "
-                                             f"stopped ({run.interrupted or 'not every check ran'}); so far: {reason}")
-        expectation, judgement = run.judgement(behaviour.id, verdict, reason)
+        verdict, reason, checks = outcome.verdict, outcome.reason, outcome.checks
+        expectation, judgement = outcome.expectation, outcome.judgement
         results.append({
             "behaviour": behaviour.id, "statement": behaviour.statement, "source": behaviour.source,
             "kind": behaviour.kind, "verdict": verdict, "reason": reason,

@@ -15,7 +15,7 @@ import pytest
 from conformance import catalogue as catalogue_module
 from conformance import expectations as expectations_module
 from conformance import report, report_files
-from conformance.outcome import CheckResult
+from conformance.outcome import INCONCLUSIVE, CheckResult, behaviour_verdict
 from fixtures.attach import split_credentials
 from fixtures.build import PROJECT_ROOT
 from fixtures.client import SyncClient
@@ -43,6 +43,15 @@ class CheckSettings:
     ready_timeout: float
     request_timeout: float
     allow_destructive: bool
+
+
+@dataclass(frozen=True)
+class BehaviourOutcome:
+    verdict: str
+    reason: str
+    checks: list[CheckResult]
+    expectation: expectations_module.Expectation | None
+    judgement: str
 
 
 @dataclass
@@ -90,6 +99,20 @@ class SuiteRun:
                   reason: str = "") -> tuple[expectations_module.Expectation | None, str]:
         expectation = self.expectations.for_behaviour(behaviour_id)
         return expectation, expectations_module.judge(verdict, expectation, reason)
+
+    def behaviour_outcome(self, behaviour_id: str) -> BehaviourOutcome | None:
+        """The one place a behaviour is folded: its verdict from its checks so far (inconclusive while a
+        check it selected has not run), judged against the expectations; None before any check ran."""
+        checks = [result for result in self.results if result.behaviour == behaviour_id]
+        if not checks:
+            return None
+        verdict, reason = behaviour_verdict(checks)
+        selected = sum(1 for check in self.selected if self.behaviour_of.get(check) == behaviour_id)
+        if len(checks) < selected:  # cut short: what the missing checks would have said is unknown
+            verdict, reason = INCONCLUSIVE, (f"only {len(checks)} of its {selected} checks ran before the run "
+                                             f"stopped ({self.interrupted or 'not every check ran'}); so far: {reason}")
+        expectation, judgement = self.judgement(behaviour_id, verdict, reason)
+        return BehaviourOutcome(verdict, reason, checks, expectation, judgement)
 
     @property
     def target(self):
@@ -145,7 +168,7 @@ def _choice(config: pytest.Config) -> TargetChoice:
         allow_host_network=option.allow_host_network, port=option.sync_port,
         ready_timeout=option.ready_timeout, double_profile=option.double_profile,
         double_switches=option.double_switches, double_version=option.double_version,
-        double_cpu_burn_folders=option.many_folders)
+        many_folders=option.many_folders)
 
 
 
