@@ -148,7 +148,7 @@ def test_a_difference_that_needs_state_is_shrunk_to_the_steps_it_needs():
     from fixtures.launcher import LaunchedSync
 
     def double(switches: str, role: str) -> LaunchedSync:
-        settings = {"switches": parse_switches(switches, PROFILES["1.4.111"]), "cpu_burn_folders": 1000}
+        settings = {"switches": parse_switches(switches, PROFILES["1.4.111"]), "many_folders": 1000}
         instance = LaunchedSync(reference_double("1.4.111"), None, role=role, double_settings=settings)
         instance.start()
         return instance
