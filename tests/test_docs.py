@@ -130,8 +130,9 @@ def test_no_live_secret_reaches_a_report_or_the_terminal(reports):
 def test_the_written_documents_are_rst_docutils_accepts_linked_from_the_index(reports):
     directory = reports / "docs"
     pages = sorted(path.name for path in directory.glob("*.rst"))
-    assert pages == ["undocumented-behaviors-1.3.106-linux-x64-double.rst", "undocumented-behaviors-1.4.111-linux-x64-double.rst",
-                     "undocumented-behaviors-across-versions.rst"]
+    assert pages == ["undocumented-behaviors-1.3.106-linux-x64-double.rst",
+                     "undocumented-behaviors-1.4.111-linux-x64-double-all.rst",  # checked only, switched by hand
+                     "undocumented-behaviors-1.4.111-linux-x64-double.rst", "undocumented-behaviors-across-versions.rst"]
     for name in pages:
         html, warnings = render_html((directory / name).read_text(), name)
         assert warnings == [], (name, warnings)
@@ -139,6 +140,8 @@ def test_the_written_documents_are_rst_docutils_accepts_linked_from_the_index(re
     per_build = (directory / "undocumented-behaviors-1.4.111-linux-x64-double.rst").read_text()
     assert "``http-status-on-error`` holds on 1.4.111 (double)" in per_build
     assert ">>> btsync.add_folder(tempfile.mkdtemp())\n    {'error': 0}" in per_build  # the build's answer
+    switched = (directory / "undocumented-behaviors-1.4.111-linux-x64-double-all.rst").read_text()
+    assert "with switches all" in switched and ">>> btsync.add_folder(tempfile.mkdtemp())\n    {'result': 0}" in switched
     across = (directory / "undocumented-behaviors-across-versions.rst").read_text()
     assert "``webui-default-listen-loopback``" in across and "Observed by the conformance suite" in across
     assert "<B-secret/33>" in across and not re.search(r"-secret/\d+:", across)  # alike across builds

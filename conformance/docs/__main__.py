@@ -101,7 +101,7 @@ def run_check(args: argparse.Namespace) -> int:
         "format": CHECK_FORMAT, "document": str(args.document.resolve()), "document_title": document.title,
         "target": SECRETS.text(opened.label), "target_slug": slug(choice, version),
         "version": version, "api_version": api_version, "platform": platform,
-        "is_double": opened.is_double,
+        "is_double": opened.is_double, "double_switches": choice.double_switches if opened.is_double else None,
         "client": client, "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
         "duration_s": round(time.time() - started, 1), "examples": [outcome.to_dict() for outcome in outcomes],
     }

@@ -37,22 +37,34 @@ class Build:
     version: str
     platform: str
     is_double: bool
+    switches: str | None = None  # the double's --double-switches ("observed": as its profile's build)
     results: dict[str, dict] = field(default_factory=dict)  # behaviour -> its result in the run's report
     examples: dict[int, dict] = field(default_factory=dict)  # document line -> docs check outcome
     client: str | None = None
     document: str | None = None
 
     @property
+    def identity(self) -> tuple:
+        return self.version, self.is_double, self.switches
+
+    @property
+    def switched(self) -> bool:
+        """A double with switches set by hand: it imitates no build."""
+        return self.is_double and self.switches not in (None, "observed")
+
+    @property
     def key(self) -> str:
-        return f"{self.version}-{self.platform}" + ("-double" if self.is_double else "")
+        switched = "-" + re.sub(r"[^A-Za-z0-9.=+-]+", "_", self.switches) if self.switched else ""
+        return f"{self.version}-{self.platform}" + ("-double" if self.is_double else "") + switched
 
     @property
     def label(self) -> str:
-        return f"{'the reference double of ' if self.is_double else ''}Sync {self.version} ({self.platform})"
+        switched = f" with switches {self.switches}" if self.switched else ""
+        return f"{'the reference double of ' if self.is_double else ''}Sync {self.version} ({self.platform}){switched}"
 
     @property
     def short(self) -> str:
-        return self.version + (" (double)" if self.is_double else "")
+        return self.version + ((f" (double: {self.switches})" if self.switched else " (double)") if self.is_double else "")
 
 
 @dataclass
@@ -79,23 +91,21 @@ def load_inputs(paths: list[Path]) -> Inputs:
         record = _read(path)
         if record.get("format") == RUN_FORMAT:
             info = record.get("run_info", {})
-            build = Build(str(info.get("version")), str(info.get("target_platform") or "unknown"),
-                          info.get("target_kind") == "reference-double")
+            is_double = info.get("target_kind") == "reference-double"
+            build = Build(str(info.get("version")), str(info.get("target_platform") or "unknown"), is_double,
+                          (info.get("options") or {}).get("double_switches") if is_double else None)
             build.results = {result["behaviour"]: result for result in record.get("results", [])}
-            builds[(build.version, build.platform, build.is_double)] = build
+            builds[(build.platform, *build.identity)] = build
         elif record.get("format") == CHECK_FORMAT:
             checks.append(record)
         else:
             raise WriteError(f"{path}: neither a conformance report nor a docs check report; give "
                              f"reports/sync-*.json or reports/docs/check-*.json")
     for record in sorted(checks, key=lambda record: record.get("started", "")):  # the newest last: it wins
-        matching = [build for build in builds.values()
-                    if build.version == record.get("version") and build.is_double == record.get("is_double")]
-        if not matching:
-            matching = [builds.setdefault((record.get("version"), record.get("platform") or "unknown",
-                                           record.get("is_double")),
-                                          Build(str(record.get("version")), record.get("platform") or "unknown",
-                                                bool(record.get("is_double"))))]
+        checked = Build(str(record.get("version")), record.get("platform") or "unknown", bool(record.get("is_double")),
+                        record.get("double_switches"))
+        matching = [build for build in builds.values() if build.identity == checked.identity] or \
+            [builds.setdefault((checked.platform, *checked.identity), checked)]
         for build in matching:
             build.examples = {example["line"]: example for example in record["examples"]}
             build.client, build.document = record.get("client"), record.get("document")
