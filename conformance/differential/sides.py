@@ -64,7 +64,13 @@ class Side:
             self.restarts += 1
         client = self.instance.client
         if self._baseline_prefs is None:
-            self._baseline_prefs = client.call("get_prefs").json
+            prefs = client.call("get_prefs").json
+            if not isinstance(prefs, dict):  # no answer (a pause, a kill): no baseline yet; afresh, try again
+                if self.owned:
+                    self.instance.reset()
+                    self.restarts += 1
+                return False
+            self._baseline_prefs = prefs
         if not self._tidy(client) and self.owned:
             self.instance.reset()
             self.restarts += 1
