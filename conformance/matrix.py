@@ -24,7 +24,7 @@ from pathlib import Path
 from conformance.expectations import FAILING, REPORTED_ONLY
 from conformance.fold import FoldError, write_index
 from conformance.report_files import ReportFiles, ReportsDirError, check_reports_dir
-from conformance.target_specs import choice_for, run_command, slug, worded_for
+from conformance.target_specs import choice_for, run_command, slug, stop_on_sigterm_as_on_ctrl_c, worded_for
 from fixtures.build import PROJECT_ROOT, resolve_binary
 from fixtures.errors import SetupError
 from fixtures.target import double_settings
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     except (SetupError, ReportsDirError) as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    stop_on_sigterm_as_on_ctrl_c()
     matrix = Matrix(builds, args.jobs, reports_dir, pytest_options)
     started = time.time()
     print(f"{len(builds)} builds, {min(args.jobs, len(builds))} at a time; logs in {matrix.logs_dir}", flush=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from conformance import catalogue as catalogue_module
 from conformance import expectations as expectations_module
 from conformance import report, report_files
 from conformance.outcome import INCONCLUSIVE, CheckResult, behaviour_verdict
+from conformance.target_specs import stop_on_sigterm_as_on_ctrl_c
 from fixtures.attach import split_credentials
 from fixtures.build import PROJECT_ROOT
 from fixtures.client import SyncClient
@@ -144,7 +144,7 @@ def open_run(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     catalogue = _load_catalogue(config.option.catalogue)
     SyncClient.default_timeout = config.option.request_timeout
-    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    stop_on_sigterm_as_on_ctrl_c()
     choice = _choice(config)
     try:
         opened = open_target(choice)
@@ -246,12 +246,6 @@ def _expectations(config, opened: OpenedTarget, catalogue: dict, version: str, p
     elif opened.is_double and config.option.double_switches != "observed":
         mode = "none"  # switched by hand, the double imitates no build the catalogue speaks of
     return expectations_module.Expectations(mode, catalogue, version, platform, baseline)
-
-
-def _stop_like_ctrl_c(signum, frame) -> None:
-    """A CI job being cancelled sends SIGTERM: end the run as Ctrl-C would, so teardown still stops the
-    build and removes its temp dir."""
-    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 def _check_budgets(option) -> None:

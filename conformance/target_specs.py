@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 
 from fixtures.errors import SetupError
@@ -29,6 +30,16 @@ def add_launch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-host-network", action="store_true",
                         help="run builds with the host's network (not recommended)")
     parser.add_argument("--request-timeout", type=float, default=10.0, help="seconds per request (default 10)")
+
+
+def stop_on_sigterm_as_on_ctrl_c() -> None:
+    """A CI job being cancelled sends SIGTERM: end as Ctrl-C would, so that clean-up still stops every
+    build and removes its temp dirs."""
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+
+
+def _raise_keyboard_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 def check_launch_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

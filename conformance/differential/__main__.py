@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import signal
 import sys
 import time
 from pathlib import Path
@@ -16,7 +15,7 @@ from conformance.differential import output
 from conformance.differential.engine import Differential
 from conformance.differential.sides import Side
 from conformance.target_specs import (SPEC_HELP, add_launch_options, check_launch_options, choice_for, slug,
-                                      worded_for)
+                                      stop_on_sigterm_as_on_ctrl_c, worded_for)
 from conformance.fold import FoldError
 from conformance.report_files import ReportsDirError, check_reports_dir
 from fixtures.client import SyncClient
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     seed = args.seed if args.seed is not None else random.randrange(2 ** 32)
     SyncClient.default_timeout = args.request_timeout
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    stop_on_sigterm_as_on_ctrl_c()
     opened: list[OpenedTarget] = []
     try:
         check_reports_dir(args.reports_dir)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import signal
 import sys
 import time
 from pathlib import Path
@@ -21,14 +20,11 @@ from conformance.docs.document import DocumentError, read
 from conformance.fold import FoldError, write_index
 from conformance.report_files import ReportsDirError, check_reports_dir
 from conformance.target_specs import (SPEC_HELP, add_launch_options, check_launch_options, choice_for, slug,
-                                      worded_for)
+                                      stop_on_sigterm_as_on_ctrl_c, worded_for)
 from fixtures.client import SyncClient
 from fixtures.errors import SetupError
 from fixtures.redaction import SECRETS
 from fixtures.watch import JOURNAL
-
-CHECK_FORMAT = "sync-docs-check/1"
-
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m conformance.docs",
@@ -60,7 +56,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    stop_on_sigterm_as_on_ctrl_c()
     try:
         return run_check(args) if args.command == "check" else run_write(args)
     except (SetupError, ReportsDirError, FoldError, DocumentError, write.WriteError) as error:
@@ -98,7 +94,7 @@ def run_check(args: argparse.Namespace) -> int:
     finally:
         JOURNAL.close()
     record = {
-        "format": CHECK_FORMAT, "document": str(args.document.resolve()), "document_title": document.title,
+        "format": check.CHECK_FORMAT, "document": str(args.document.resolve()), "document_title": document.title,
         "target": SECRETS.text(opened.label), "target_slug": slug(choice, version),
         "version": version, "api_version": api_version, "platform": platform,
         "is_double": opened.is_double, "double_switches": choice.double_switches if opened.is_double else None,

@@ -19,9 +19,12 @@ from dataclasses import asdict, dataclass
 from conformance.docs.clients import TempDirs, document_client
 from conformance.docs.document import Document
 from conformance.docs.matching import SecretPairs, VaryingOutputChecker
+from conformance.crashes import blame_crash
+from conformance.outcome import Evidence
 from conformance.verdict import describe
 from fixtures.redaction import SECRETS
 
+CHECK_FORMAT = "sync-docs-check/1"  # the JSON a check writes (python -m conformance.docs check)
 REPRODUCES, DIFFERS, RAISED, CRASHED = "reproduces", "output differs", "raised", "crashed the target"
 OUTCOMES = (REPRODUCES, DIFFERS, RAISED, CRASHED)
 
@@ -43,9 +46,10 @@ class ExampleOutcome:
 class _Recorder(doctest.DocTestRunner):
     """doctest's runner, with each example's outcome recorded instead of printed."""
 
-    def __init__(self, target, checker: VaryingOutputChecker, tempdirs: TempDirs):
+    def __init__(self, target, checker: VaryingOutputChecker):
         super().__init__(checker=checker, verbose=False, optionflags=doctest.ELLIPSIS)
-        self.target, self.tempdirs = target, tempdirs
+        self.target = target
+        self.crashes = Evidence()  # what blame_crash records (the outcomes say it)
         self.outcomes: dict[int, tuple[str, str, str]] = {}  # id(doctest example) -> outcome, got, detail
 
     def report_start(self, out, test, example):
@@ -59,14 +63,11 @@ class _Recorder(doctest.DocTestRunner):
 
     def report_unexpected_exception(self, out, test, example, exc_info):
         last_line = traceback.format_exception_only(*exc_info[:2])[-1].strip()
-        incident = self.target.check_health()
+        incident = blame_crash(self.target, self.crashes)  # restarted, as in a run
         if incident is None:
             self.outcomes[id(example)] = (RAISED, last_line, "")
             return
-        crash = describe(incident).replace(" during the check", "")
-        if self.target.owned is not None:
-            self.target.restart()
-            crash += "; restarted for the next example"
+        crash = describe(incident).replace(" during the check", "") + "; restarted for the next example"
         documented = example.want.startswith("Traceback (most recent call last):")
         self.outcomes[id(example)] = (REPRODUCES if documented else CRASHED, last_line, crash)
 
@@ -77,7 +78,7 @@ def run_examples(document: Document, target, prefer_pybtsync: bool = True) -> tu
     secrets = SecretPairs()
     tempdirs = TempDirs(target)
     btsync, client_description = document_client(target.client, prefer_pybtsync)
-    recorder = _Recorder(target, VaryingOutputChecker(secrets), tempdirs)
+    recorder = _Recorder(target, VaryingOutputChecker(secrets))
     namespace = {"btsync": btsync, "tempfile": tempdirs}
     outcomes = []
     for example in document.examples:
@@ -113,18 +114,18 @@ def summary_lines(outcomes: list[ExampleOutcome]) -> list[str]:
     for outcome in outcomes:
         first = outcome.source.splitlines()[0]
         lines.append(f"  item {outcome.item}, line {outcome.line}: {outcome.outcome:<19} >>> {first[:70]}")
-        if outcome.outcome != REPRODUCES or outcome.detail:
-            if outcome.outcome in (DIFFERS, RAISED, CRASHED):
-                lines.append(f"      document: {_one_line(SECRETS.text(outcome.want)) or '(no output)'}")
-                lines.append(f"      target:   {_one_line(outcome.got) or '(no output)'}")
-            if outcome.detail:
-                lines.append(f"      ({outcome.detail})")
+        if outcome.outcome != REPRODUCES:
+            lines.append(f"      document: {one_line(SECRETS.text(outcome.want)) or '(no output)'}")
+            lines.append(f"      target:   {one_line(outcome.got) or '(no output)'}")
+        if outcome.detail:
+            lines.append(f"      ({outcome.detail})")
     counts = {name: sum(1 for outcome in outcomes if outcome.outcome == name) for name in OUTCOMES}
     lines.append(", ".join(f"{count} {name}" for name, count in counts.items()))
     return lines
 
 
-def _one_line(text: str, width: int = 150) -> str:
+def one_line(text: str, width: int = 150) -> str:
+    """Whitespace folded into single spaces, cut at `width` with an ellipsis."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[:width - 3] + "..."
 

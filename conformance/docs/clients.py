@@ -107,12 +107,11 @@ def document_client(client: SyncClient, prefer_pybtsync: bool = True) -> tuple[A
         pybtsync.requests = _RequestsThroughSuiteClient(client)
         host, port = client.base_url.rsplit("//", 1)[1].rsplit(":", 1)
         login, password = client.auth or ("", "")
-        version = getattr(pybtsync, "__version__", None) or _distribution_version("pybtsync")
-        return pybtsync.BTSync(host, port, login, password), f"pybtsync {version} (BTSync)"
+        return pybtsync.BTSync(host, port, login, password), f"pybtsync {_installed_version('pybtsync')} (BTSync)"
     return ApiAdapter(client), "the suite's adapter (pybtsync is not installed)"
 
 
-def _distribution_version(name: str) -> str:
+def _installed_version(name: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
     try:
         return version(name)

@@ -31,14 +31,14 @@ class SecretPairs:
         return source, count
 
 
+_NOT_A_LITERAL = object()
+
+
 def literal(text: str):
     try:
         return ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return _NOT_A_LITERAL
-
-
-_NOT_A_LITERAL = object()
 
 
 def values_match(want, got, pairs: dict[str, str]) -> bool:

@@ -18,10 +18,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.docs.check import CRASHED, RAISED
+from conformance.docs.check import CHECK_FORMAT, CRASHED, RAISED, one_line
 from conformance.docs.document import PROMPT, Document, Item
+from conformance.expectations import version_key
+from conformance.report import FORMAT as RUN_FORMAT
 
-RUN_FORMAT, CHECK_FORMAT = "sync-conformance-report/1", "sync-docs-check/1"
 OBSERVED = "observed-undocumented"
 # Across builds, two secrets of the same type and length are alike: their digests would only part the groups
 SECRET_DIGEST = re.compile(r"(<\w-secret/\d+):[0-9a-f]{6}>")
@@ -112,7 +113,7 @@ def load_inputs(paths: list[Path]) -> Inputs:
     if not builds:
         raise WriteError("no reports: run `pytest conformance` or `python -m conformance.docs check DOC.rst` "
                          "first, or give REPORT.json files")
-    return Inputs(sorted(builds.values(), key=lambda build: (_version_key(build.version), build.is_double)))
+    return Inputs(sorted(builds.values(), key=lambda build: (version_key(build.version), build.is_double)))
 
 
 def _read(path: Path) -> dict:
@@ -127,26 +128,11 @@ def _read(path: Path) -> dict:
     return record
 
 
-def _version_key(version: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else -1 for part in re.split(r"[.-]", version))
-
-
 # -- an item's behaviours ----------------------------------------------------------------------------------
 def item_behaviours(document: Document, item: Item, results: dict[str, dict]) -> list[dict]:
     name = re.escape(document.path.name)
     pattern = re.compile(rf"{name}\b.*?\bitem {item.number}\b")
     return [result for result in results.values() if pattern.search(result.get("source", ""))]
-
-
-def _holds(result: dict, on: str) -> str:
-    words = WORDS.get(result["verdict"], result["verdict"])
-    reason = "" if result["verdict"] == "confirmed" else f": {_clip(result.get('reason', ''))}"
-    return f"{words} on {on}{reason}"
-
-
-def _clip(text: str, width: int = 240) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 3] + "..."
 
 
 # -- reStructuredText ------------------------------------------------------------------------------------
@@ -211,7 +197,7 @@ def build_page(document: Document, build: Build) -> str:
     for item in document.items:
         out += _heading(item.title, "-")
         behaviours = item_behaviours(document, item, build.results)
-        out += [f"- ``{result['behaviour']}`` {_holds(result, build.short)}" for result in behaviours] or \
+        out += [f"- ``{result['behaviour']}`` {_history([(build, result)])}" for result in behaviours] or \
                [f"No conformance verdict for this item on {build.short}."]
         out += [""]
         for kind, lines in _segments(item):
@@ -292,7 +278,7 @@ def _history(seen: list[tuple[Build, dict]]) -> str:
         words = WORDS.get(result["verdict"], result["verdict"])
         if index and result["verdict"] == "contradicted" and phrases[index - 1][0]["verdict"] == "confirmed":
             words = "no longer holds"
-        reason = "" if result["verdict"] == "confirmed" else f" ({_clip(result.get('reason', ''), 160)})"
+        reason = "" if result["verdict"] == "confirmed" else f" ({one_line(result.get('reason', ''), 160)})"
         parts.append(f"{words} on {', '.join(versions)}{reason}")
     return "; ".join(parts)
 
@@ -304,7 +290,7 @@ def _observed_section(results: dict[str, dict], builds: list[Build]) -> list[str
     out = _heading("Observed by the conformance suite, stated by no document", "-")
     for name in observed:
         seen = [(build, build.results[name]) for build in builds if name in build.results]
-        out += [f"``{name}``", f"    {_clip(results[name].get('statement', ''), 600)}", "",
+        out += [f"``{name}``", f"    {one_line(results[name].get('statement', ''), 600)}", "",
                 f"    {_history(seen)}", ""]
     return out
 
