@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from fixtures.build import reference_double
-from fixtures.launcher import LaunchedSync
+from fixtures.launcher import LaunchedSync, die_with
 from conformance.matrix import interruptible
 from tests.conftest import FAST, ROOT, VALID_LOOKING_KEY, child_environment, leftovers, run_conformance
 
@@ -141,6 +141,23 @@ def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_nam
     assert processes == []
     if signal_name == "SIGTERM":  # teardown ran; after SIGKILL only the kernel acts
         assert dirs == []
+
+
+def test_a_build_whose_suite_died_before_it_could_ask_for_the_death_signal_does_not_run():
+    """The window between fork and the parent-death request: a child that finds another parent than the
+    suite that forked it (here: told the suite was some other process) exits instead of running on."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                             preexec_fn=die_with(os.getpid() + 100_000))
+    try:
+        assert child.wait(timeout=10) == 1
+    finally:
+        child.kill()
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], preexec_fn=die_with(os.getpid()))
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            child.wait(timeout=0.5)
+    finally:
+        child.kill()
 
 
 def test_peer_scenarios_are_a_marker_users_can_leave_out(tmp_path):
