@@ -225,9 +225,9 @@ def test_a_target_that_ended_differs_in_process_and_status():
 
 
 def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
-    """Both sides the same double; a nemesis kills (SIGKILL) or pauses (SIGSTOP for a second) one of them
-    about twice a second. Whatever that makes the two answer differently is not reproduced on replay, or
-    falls in a disturbed sequence: the run reports no difference, exits 0, and leaves nothing behind."""
+    """Both sides the same double; a nemesis kills (SIGKILL) or pauses (SIGSTOP for a second) one of them,
+    0.1-0.4 s after the last fault. Whatever that makes the two answer differently is not reproduced on
+    replay, or falls in a disturbed sequence: the run reports no difference, exits 0, and leaves nothing behind."""
     import random
     import signal
     import time
@@ -261,7 +261,7 @@ def test_faults_during_a_run_are_never_reported_as_differences(tmp_path):
                 faults.append(fault)
             except psutil.NoSuchProcess:
                 pass
-        time.sleep(chooser.uniform(0.3, 0.8))
+        time.sleep(chooser.uniform(0.1, 0.4))
     output = "".join(before) + process.communicate(timeout=600)[0]
     assert process.returncode == 0, output[-3000:]
     document = json.loads(next((tmp_path / "reports" / "differential").glob("*.json")).read_text())

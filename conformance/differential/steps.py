@@ -132,12 +132,15 @@ def _method_parameters(method: str) -> st.SearchStrategy[list[tuple[str, Value]]
                                                st.one_of(known_hosts().map(",".join), _ODD_TEXT))],
     }.get(method, [])
 
+    # a few of the optional ones, often none (set_prefs with none is a getter)
+    picks = st.lists(st.integers(0, len(optional) - 1), unique=True, max_size=min(3, len(optional))) \
+        if optional else None
+
     @st.composite
     def parameters(draw):
         chosen = [draw(item) for item in required]
-        if optional:  # a few of them, often none (set_prefs with none is a getter)
-            picked = draw(st.lists(st.integers(0, len(optional) - 1), unique=True, max_size=min(3, len(optional))))
-            chosen += [draw(optional[index]) for index in picked]
+        if picks is not None:
+            chosen += [draw(optional[index]) for index in draw(picks)]
         return chosen
     return parameters()
 
@@ -160,18 +163,30 @@ def _method_names() -> st.SearchStrategy[str | None]:
         {"real": real, "variant": variant, "none": st.none(), "shutdown": st.just("shutdown")}.__getitem__)
 
 
+# Strategies built once: hypothesis looks each one up in a cache when it is built, which cost more than
+# the drawing when they were built for every step.
+_METHOD_NAMES = _method_names()
+_PARAMETERS = {method: _method_parameters(method) for method in API_METHODS}
+_MUTATIONS = st.sampled_from(["none"] * 6 + ["drop", "extra", "empty", "repeat", "repeat", "shuffle"])
+_EXTRA_NAMES = st.sampled_from(["self", "selective_sync", "force", "callback", "_", "Method"])
+_EXTRA_VALUES = st.one_of(_ODD_TEXT, _ON_OFF)
+_PATHS = st.sampled_from(["/api"] * 19 + ["/api/"])
+_AUTHORISED = st.sampled_from([True] * 19 + [False])
+_ENCODINGS = st.sampled_from(["plain"] * 6 + ["percent", "raw"])
+
+
 @st.composite
 def steps(draw) -> Step:
-    method = draw(_method_names())
+    method = draw(_METHOD_NAMES)
     params: list[tuple[str, Value]] = [] if method is None else [("method", method)]
     if method in API_METHODS:
-        params += draw(_method_parameters(method))
-    mutation = draw(st.sampled_from(["none"] * 6 + ["drop", "extra", "empty", "repeat", "repeat", "shuffle"]))
+        params += draw(_PARAMETERS[method])
+    mutation = draw(_MUTATIONS)
     if mutation == "drop" and len(params) > 1:
         del params[draw(st.integers(1, len(params) - 1))]
     elif mutation == "extra":  # what real clients add: their own keys, flags the method does not take
-        name = draw(st.sampled_from(["self", "selective_sync", "force", "callback", "_", "Method"]))
-        params.insert(draw(st.integers(0, len(params))), (name, draw(st.one_of(_ODD_TEXT, _ON_OFF))))
+        name = draw(_EXTRA_NAMES)
+        params.insert(draw(st.integers(0, len(params))), (name, draw(_EXTRA_VALUES)))
     elif mutation == "empty" and params:
         index = draw(st.integers(0, len(params) - 1))
         params[index] = (params[index][0], "")
@@ -180,9 +195,7 @@ def steps(draw) -> Step:
         params.insert(draw(st.integers(0, len(params))), (name, draw(st.one_of(st.just(value), _ODD_TEXT))))
     elif mutation == "shuffle":
         params = draw(st.permutations(params))
-    return Step(params=tuple(params), path=draw(st.sampled_from(["/api"] * 19 + ["/api/"])),
-                authorised=draw(st.sampled_from([True] * 19 + [False])),
-                encoding=draw(st.sampled_from(["plain"] * 6 + ["percent", "raw"])))
+    return Step(params=tuple(params), path=draw(_PATHS), authorised=draw(_AUTHORISED), encoding=draw(_ENCODINGS))
 
 
 # The getter that shows what a step changed, sent right after it now and then (set, then read back).
@@ -197,10 +210,14 @@ def _read_back(step: Step) -> Step:
     return Step(params=(("method", getter), *(secret if getter != "get_folders" else ())))
 
 
+_STEP = steps()
+_READ_BACK_OFTEN = st.sampled_from([True, True, True, False])
+
+
 @st.composite
 def step_groups(draw) -> list[Step]:
-    step = draw(steps())
-    if step.method in _READ_BACK and draw(st.sampled_from([True, True, True, False])):
+    step = draw(_STEP)
+    if step.method in _READ_BACK and draw(_READ_BACK_OFTEN):
         return [step, _read_back(step)]
     return [step]
 
