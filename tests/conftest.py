@@ -75,7 +75,7 @@ def leftovers(scratch: Path) -> tuple[list[str], list[int]]:
 # --dist loadfile) the others fill in beside them instead of waiting behind them at the end; the one
 # that needs a free core goes last, when the others are ending
 LONGEST_FIRST = ("test_nemesis.py", "test_checks_decide_both_ways.py", "test_differential.py", "test_targets.py")
-LAST = "test_cpu_load_check.py"
+LAST = "test_cpu_load_confirmed.py"
 
 
 def pytest_collection_modifyitems(items):

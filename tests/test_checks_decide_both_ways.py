@@ -12,8 +12,8 @@ from fixtures.double.profiles import PROFILES, SWITCHES
 from tests.conftest import FAST, ROOT, leftovers, run_conformance
 
 CATALOGUE = load()
-# It measures the machine, which the other tests share: tests/test_cpu_load_check.py decides it both
-# ways, on a free core
+# It measures the machine, which the other tests share: tests/test_cpu_load_check.py and
+# tests/test_cpu_load_confirmed.py decide it both ways, the confirmation on a free core
 CPU_LOAD = "many-folders-cpu-load"
 WITHOUT_CPU_LOAD = ("--deselect", CATALOGUE[CPU_LOAD].checks[0])
 
