@@ -74,7 +74,8 @@ def leftovers(scratch: Path) -> tuple[list[str], list[int]]:
 # Modules whose module-wide runs take longest go first, so that on several workers (pytest-xdist,
 # --dist loadfile) the others fill in beside them instead of waiting behind them at the end; the one
 # that needs a free core goes last, when the others are ending
-LONGEST_FIRST = ("test_nemesis.py", "test_checks_decide_both_ways.py", "test_differential.py", "test_targets.py")
+LONGEST_FIRST = ("test_nemesis.py", "test_contradict.py", "test_confirm.py", "test_differential.py", "test_targets.py",
+                 "test_profiles.py")
 LAST = "test_cpu_load_confirmed.py"
 
 
