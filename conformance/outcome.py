@@ -17,11 +17,11 @@ inconclusive; else confirmed.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 from _pytest.outcomes import Skipped
-from hypothesis import currently_in_test_context
 
 from conformance import fingerprint
 from fixtures.client import Exchange
@@ -37,6 +37,13 @@ class Inconclusive(Skipped):
 
 def inconclusive(reason: str) -> None:
     raise Inconclusive(reason)
+
+
+def _in_generated_example() -> bool:
+    """Inside a Hypothesis example. Only the checks that generate examples import hypothesis: a run
+    without them (and a run refused for a bad option) does not pay for importing it."""
+    hypothesis = sys.modules.get("hypothesis")
+    return hypothesis is not None and hypothesis.currently_in_test_context()
 
 
 @dataclass
@@ -56,7 +63,7 @@ class Evidence:
 
     def record(self, exchange: Exchange) -> None:
         self.exchanges_total += 1
-        kept = self.generated_signatures if currently_in_test_context() else self.signatures
+        kept = self.generated_signatures if _in_generated_example() else self.signatures
         kept.add(fingerprint.signature(exchange))
         if len(self.exchanges) < KEEP_EXCHANGES or exchange.status != 200 or exchange.elapsed_ms > slow_ms():
             self.exchanges.append(exchange.to_dict())
