@@ -71,12 +71,20 @@ def leftovers(scratch: Path) -> tuple[list[str], list[int]]:
     return dirs, processes
 
 
-# Modules whose module-wide runs take longest go first, so that on several workers (pytest-xdist,
-# --dist loadfile) the others fill in beside them instead of waiting behind them at the end; the one
-# that needs a free core goes last, when the others are ending
-LONGEST_FIRST = ("test_nemesis.py", "test_contradict.py", "test_confirm.py", "test_differential.py", "test_targets.py",
-                 "test_profiles.py")
+# Modules in the order their runs take longest (measured on two cores), so that on several workers
+# (pytest-xdist, --dist loadfile, which hands each worker the next module as it nears the end of its own)
+# the short ones fill in beside the long ones instead of waiting behind them; the one that needs a free
+# core goes last, when the others are ending.
+LONGEST_FIRST = ("test_nemesis.py", "test_targets.py", "test_differential.py", "test_setup_errors.py",
+                 "test_contradict.py", "test_expectations_and_fold.py", "test_profiles.py", "test_cpu_load_check.py",
+                 "test_confirm.py", "test_docs.py", "test_matrix.py", "test_redaction_and_reports.py")
 LAST = "test_cpu_load_confirmed.py"
+
+
+def pytest_configure(config):
+    # xdist would otherwise reorder the modules by their number of tests, which says nothing of their time
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(items):
