@@ -45,6 +45,7 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
             failures.append(exchange.summary())
 
     sync.observers.remove(evidence.record)  # a thousand add_folder exchanges: the latencies stand for them
+    interrupted = False
     try:
         with CpuSampler(sync_target.pid) as sampler:
             time.sleep(BASELINE_S)
@@ -62,11 +63,15 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
             time.sleep(options.cpu_window)
         sync.observers.append(evidence.record)
         listed = sync.call("get_folders").json
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the run's end stops the target and takes every folder
+        interrupted = True
+        raise
     finally:
         if evidence.record not in sync.observers:
             sync.observers.append(evidence.record)
         blame_crash(sync_target, evidence)  # a death in the window is recorded before the reset below
-        remove_added_folders(sync, sync_target, set(directories))
+        if not interrupted:
+            remove_added_folders(sync, sync_target, set(directories))
 
     idle, during, after = (sampler.mean(phase) for phase in ("idle", "adding", "after"))
     second_half = sampler.mean("after", from_fraction=0.5)

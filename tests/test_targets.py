@@ -13,6 +13,7 @@ import pytest
 
 from fixtures.build import reference_double
 from fixtures.launcher import LaunchedSync, die_with
+from conformance import test_many_folders_cpu_load as cpu_load
 from conformance.matrix import interruptible
 from tests.conftest import FAST, ROOT, VALID_LOOKING_KEY, child_environment, leftovers, run_conformance
 
@@ -109,8 +110,16 @@ def test_attached_instance_keeps_what_the_suite_did_not_add(tmp_path, crashing_d
     assert os.path.isdir(theirs)
 
 
+MANY = 20000  # folders no run adds within a test's time
+
+
 def adding_folders(scratch: Path) -> bool:
+    """The many-folders check has begun making its directories."""
     return any(scratch.glob("sync-conformance-*/folders/many-*"))
+
+
+def all_folder_dirs_made(scratch: Path) -> bool:
+    return len(list(scratch.glob("sync-conformance-*/folders/many-*"))) == MANY
 
 
 @pytest.mark.parametrize("signal_name, after_s", [("SIGTERM", 0), ("SIGTERM", 2.0), ("SIGTERM", "adding folders"),
@@ -120,16 +129,19 @@ def adding_folders(scratch: Path) -> bool:
 def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_name, after_s):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(tmp_path / "r"),
-                            *FAST, "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
+    # stopped while adding folders: only the check that adds them runs, so it starts at once
+    checks = "conformance/test_many_folders_cpu_load.py" if after_s == "adding folders" else "conformance"
+    run = subprocess.Popen([sys.executable, "-m", "pytest", checks, "-q", "--reports-dir", str(tmp_path / "r"),
+                            *FAST, "--many-folders", str(MANY)], cwd=ROOT, env=child_environment(scratch),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while not (adding_folders(scratch) if after_s == "adding folders" else leftovers(scratch)[1]) \
+        while not (all_folder_dirs_made(scratch) if after_s == "adding folders" else leftovers(scratch)[1]) \
                 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert leftovers(scratch)[1], "the run never started its build"
-        time.sleep(0 if after_s == "adding folders" else after_s)
+        # the check adds the folders once it has sampled the idle process
+        time.sleep(cpu_load.BASELINE_S + 0.5 if after_s == "adding folders" else after_s)
         run.send_signal(getattr(signal, signal_name))
         run.wait(timeout=30)
     finally:
@@ -205,7 +217,7 @@ def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, sign
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "pytest", "conformance", "-q", "--reports-dir", str(reports),
-                            *FAST, "--many-folders", "20000"], cwd=ROOT, env=child_environment(scratch),
+                            *FAST, "--many-folders", str(MANY)], cwd=ROOT, env=child_environment(scratch),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=interruptible)
     try:
         deadline = time.monotonic() + 60
