@@ -20,28 +20,22 @@ SWITCHES = {"kill": "all", "pause": "all", "slow": "observed", "drop": "observed
 LEAN = ["--examples", "5", "--many-folders", "20", "--cpu-window", "1",
         "--peer-deadline", "4", "--peer-watch", "1", "--peer-file-mb", "0.5", "--request-timeout", "0.5",
         "--nemesis-pause", "0.75"]
-CHECK_FILES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "conformance").glob("test_*.py"))
-HALVES = (tuple(CHECK_FILES[0::2]), tuple(CHECK_FILES[1::2]))
 
 
 @pytest.fixture(scope="module")
 def under_fault(tmp_path_factory) -> dict:
-    """fault -> [(run, landings)] for both halves of the checks; eight runs, all at once (they wait more
-    than they compute)."""
-    def run(job):
-        fault, half, tmp = job
+    """fault -> (run, landings): a run of every check per fault, all at once (they wait more than they
+    compute)."""
+    def run(fault):
+        tmp = tmp_path_factory.mktemp(fault)
         log = tmp / "landed.jsonl"
         log.touch()
         done = run_conformance(tmp, "-p", "tests.nemesis", "--nemesis", fault, "--nemesis-log", str(log),
                                "--double-switches", SWITCHES[fault], *LEAN,
-                               checks=HALVES[half], env={"SYNC_DOUBLE_SLOW_ANSWER_S": "0.35"}, timeout=600)
-        return fault, done, [json.loads(line) for line in log.read_text().splitlines()]
-    jobs = [(fault, half, tmp_path_factory.mktemp(f"{fault}{half}")) for fault in FAULTS for half in (0, 1)]
-    outcomes: dict = {fault: [] for fault in FAULTS}
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        for fault, done, landings in pool.map(run, jobs):
-            outcomes[fault].append((done, landings))
-    return outcomes
+                               env={"SYNC_DOUBLE_SLOW_ANSWER_S": "0.35"}, timeout=600)
+        return done, [json.loads(line) for line in log.read_text().splitlines()]
+    with ThreadPoolExecutor(max_workers=len(FAULTS)) as pool:
+        return dict(zip(FAULTS, pool.map(run, FAULTS)))
 
 
 def checks_of(done) -> list[dict]:
@@ -50,11 +44,11 @@ def checks_of(done) -> list[dict]:
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_no_check_a_fault_reached_gets_a_verdict(under_fault, fault):
-    for done, landings in under_fault[fault]:
-        reached = {landing["check"] for landing in landings}
-        decided = [(check["check"], check["verdict"], check["reason"][:300]) for check in checks_of(done)
-                   if check["check"] in reached and check["verdict"] != "inconclusive"]
-        assert not decided, decided
+    done, landings = under_fault[fault]
+    reached = {landing["check"] for landing in landings}
+    decided = [(check["check"], check["verdict"], check["reason"][:300]) for check in checks_of(done)
+               if check["check"] in reached and check["verdict"] != "inconclusive"]
+    assert not decided, decided
 
 
 # The incidents each fault leaves in the evidence of a check it reached outside the check's own window
@@ -64,15 +58,15 @@ SIGNS = {"kill": {"died"}, "pause": {"paused"}, "slow": {"slow"}, "drop": {"no a
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_the_fault_reaches_every_behaviour_and_says_what_happened(under_fault, fault):
+    done, landings = under_fault[fault]
+    hit = {landing["check"] for landing in landings}
     reached, reasons = set(), []
-    for done, landings in under_fault[fault]:
-        hit = {landing["check"] for landing in landings}
-        for item in done.document()["results"]:
-            for check in item["evidence"]:
-                kinds = {incident["kind"] for incident in check["evidence"]["incidents"] + check["evidence"]["crashes"]}
-                if check["check"] in hit or kinds & SIGNS[fault]:
-                    reached.add(item["behaviour"])
-                    reasons.append(check["reason"])
+    for item in done.document()["results"]:
+        for check in item["evidence"]:
+            kinds = {incident["kind"] for incident in check["evidence"]["incidents"] + check["evidence"]["crashes"]}
+            if check["check"] in hit or kinds & SIGNS[fault]:
+                reached.add(item["behaviour"])
+                reasons.append(check["reason"])
     assert reached == set(load()), sorted(set(load()) - reached)
     words = {"kill": "died", "pause": "was paused", "slow": "over half the request timeout",
              "drop": "without an answer"}[fault]
@@ -81,16 +75,16 @@ def test_the_fault_reaches_every_behaviour_and_says_what_happened(under_fault, f
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_the_run_ends_on_its_own_and_leaves_nothing(under_fault, fault):
-    for done, _ in under_fault[fault]:
-        assert done.process.returncode == 0, done.output[-3000:]  # inconclusive: a skip; departures: xfails
-        assert done.document()["run_info"]["complete"] is False  # a half of the checks: a selection
-        assert leftovers(done.tmp) == ([], [])
-        assert "Traceback" not in done.output
+    done, _ = under_fault[fault]
+    assert done.process.returncode == 0, done.output[-3000:]  # inconclusive: a skip; departures: xfails
+    assert done.document()["run_info"]["complete"] is False  # one parameter set per check: a selection
+    assert leftovers(done.tmp) == ([], [])
+    assert "Traceback" not in done.output
 
 
 def test_the_nemesis_log_names_real_checks(under_fault):
-    known = {check["check"] for fault in FAULTS for done, _ in under_fault[fault] for check in checks_of(done)}
-    landed = {landing["check"] for fault in FAULTS for _, landings in under_fault[fault] for landing in landings}
+    known = {check["check"] for done, _ in under_fault.values() for check in checks_of(done)}
+    landed = {landing["check"] for _, landings in under_fault.values() for landing in landings}
     assert landed and landed <= known
     assert Path(ROOT / "tests" / "nemesis.py").is_file()
 
