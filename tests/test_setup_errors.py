@@ -124,18 +124,24 @@ def test_unreachable_attached_instance(tmp_path):
     (["--double-profile", "9.9.9"], "unknown; use one of 1.3.106, 1.4.111"),
     (["--double-version", "latest"], "--double-version latest: not a version; give numbers joined by dots"),
     (["--sync-url", "ftp://x", "--sync-binary", "/bin/true"], "choose one target"),
-    (["--examples", "0"], "--examples 0: give at least 1"),
-    (["--cpu-idle", "90"], "need 0 <= idle < busy"),
     (["--reports-dir", "/dev/null/reports"], "cannot write there"),
-    (["--sync-port", "70000"], "--sync-port 70000: give a port from 1 to 65535"),
-    (["--sync-port", "-1"], "--sync-port -1: give a port from 1 to 65535"),
-    (["--hypothesis-seed", "abc"], "--hypothesis-seed abc: give a whole number"),
-    (["--ready-timeout", "0"], "--ready-timeout 0: give a positive number of seconds"),
-    (["--request-timeout", "-2"], "--request-timeout -2: give a positive number of seconds"),
     (["--sync-url", "http://u:pw@127.0.0.1:99999"], "the port is not a number from 1 to 65535"),
 ])
 def test_bad_options(tmp_path, args, phrase):
     assert_clear_error(run_conformance(tmp_path, *args), phrase)
+
+
+# Numbers are checked together: one line names every one that is wrong
+@pytest.mark.parametrize("args, phrases", [
+    (["--examples", "0", "--cpu-idle", "90", "--sync-port", "-1", "--hypothesis-seed", "abc"],
+     ["--examples 0: give at least 1", "need 0 <= idle < busy", "--sync-port -1: give a port from 1 to 65535",
+      "--hypothesis-seed abc: give a whole number"]),
+    (["--sync-port", "70000", "--ready-timeout", "0", "--request-timeout", "-2"],
+     ["--sync-port 70000: give a port from 1 to 65535", "--ready-timeout 0: give a positive number of seconds",
+      "--request-timeout -2: give a positive number of seconds"]),
+], ids=["examples-cpu-port-seed", "port-timeouts"])
+def test_bad_numbers_are_named_in_one_line(tmp_path, args, phrases):
+    assert_clear_error(run_conformance(tmp_path, *args), *phrases)
 
 
 def test_too_little_room_for_storage_is_refused_before_the_run(tmp_path):
