@@ -11,6 +11,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.scheduling import SharedModulesWhole, place
+
 ROOT = Path(__file__).resolve().parent.parent
 # Small budgets: the point here is that every check can decide both ways, not to measure a build.
 FAST = ["--examples", "25", "--many-folders", "60", "--cpu-window", "1.5", "--peer-deadline", "8", "--peer-watch", "2",
@@ -71,28 +73,21 @@ def leftovers(scratch: Path) -> tuple[list[str], list[int]]:
     return dirs, processes
 
 
-# Modules in the order their runs take longest (measured on two cores), so that on several workers
-# (pytest-xdist, --dist loadfile, which hands each worker the next module as it nears the end of its own)
-# the short ones fill in beside the long ones instead of waiting behind them; the one that needs a free
-# core goes last, when the others are ending.
-LONGEST_FIRST = ("test_nemesis.py", "test_targets.py", "test_differential.py", "test_setup_errors.py",
-                 "test_contradict.py", "test_expectations_and_fold.py", "test_profiles.py", "test_cpu_load_check.py",
-                 "test_confirm.py", "test_docs.py", "test_matrix.py", "test_redaction_and_reports.py")
-LAST = "test_cpu_load_confirmed.py"
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which may not be installed
+def pytest_xdist_make_scheduler(config, log):
+    if config.option.dist == "load":  # what -n alone chooses; another --dist given is left as given
+        return SharedModulesWhole(config, log)
+    return None
 
 
 def pytest_configure(config):
-    # xdist would otherwise reorder the modules by their number of tests, which says nothing of their time
+    # xdist would otherwise hand out the work by number of tests (tests/scheduling.py gives its order)
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(items):
-    def place(item) -> int:
-        if item.path.name == LAST:
-            return len(LONGEST_FIRST) + 1
-        return LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST else len(LONGEST_FIRST)
-    items.sort(key=place)
+    items.sort(key=lambda item: place(item.nodeid))
 
 
 @pytest.fixture
