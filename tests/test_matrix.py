@@ -71,5 +71,6 @@ def test_ctrl_c_stops_every_run_and_leaves_nothing_behind(tmp_path):
     assert process.returncode == 130, output
     assert "interrupted: every run stopped" in output
     assert leftovers(tmp_path / "tmp") == ([], [])
-    assert not any(json.loads(path.read_text())["run_info"].get("complete")
-                   for path in (tmp_path / "reports").glob("sync-*.json"))
+    completed = {path.name: json.loads(path.read_text())["run_info"] for path in (tmp_path / "reports").glob("sync-*.json")
+                 if json.loads(path.read_text())["run_info"].get("complete")}
+    assert not completed, (completed, output)
