@@ -1,15 +1,23 @@
 """Bad input gets one clear line naming the problem and the fix: exit status 4 (pytest's usage error),
-no traceback, nothing left behind."""
+no traceback, nothing left behind.
+
+Each way a mistake reaches the user is shown end to end, in a run of its own (an option checked before
+anything starts, a target that cannot be opened, a bad path, catalogue or storage). The many mistakes
+found while the target is opened all take the same way (SetupError, then the one line): those are shown
+in this process, at `open_target`, with the same message and nothing left behind."""
 import socket
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
 from fixtures import sandbox
+from fixtures import target as target_module
 from fixtures.build import reference_double
 from fixtures.launcher import LaunchedSync
 from fixtures.errors import SetupError
+from fixtures.target import TargetChoice, open_target
 from tests.conftest import VALID_LOOKING_KEY, leftovers, run_conformance
 
 OLD_BUILD = '''import json, sys
@@ -52,26 +60,43 @@ def test_binary_not_found(tmp_path):
     assert_clear_error(run, "not found", "pass the path of a btsync executable")
 
 
-def test_binary_not_executable(tmp_path):
+@pytest.fixture
+def refusal(tmp_path, monkeypatch):
+    """`open_target` as a run calls it, here: the message of the SetupError it raises. Its temp files go
+    under tmp_path (checked for leftovers); it shares this process's network instead of making a
+    namespace of its own, which would stay this test worker's."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(target_module, "_isolate", lambda required: "the test worker's")
+
+    def message(**choice) -> str:
+        with pytest.raises(SetupError) as refused:
+            open_target(TargetChoice(**choice)).close()
+        assert leftovers(scratch) == ([], [])
+        return str(refused.value)
+    return message
+
+
+def test_binary_not_executable(tmp_path, refusal):
     path = tmp_path / "btsync"
     path.write_text("#!/bin/sh\n")
-    run = run_conformance(tmp_path, "--sync-binary", str(path))
-    assert_clear_error(run, "not executable", "chmod +x")
+    message = refusal(binary=str(path))
+    assert "not executable" in message and "chmod +x" in message
 
 
-def test_not_a_sync_build(tmp_path):
-    run = run_conformance(tmp_path, "--sync-binary", "/bin/echo", "--sync-api-key", VALID_LOOKING_KEY)
-    assert_clear_error(run, "is not a BitTorrent Sync build", "pass the btsync executable")
+def test_not_a_sync_build(refusal):
+    message = refusal(binary="/bin/echo", api_key=VALID_LOOKING_KEY)
+    assert "is not a BitTorrent Sync build" in message and "pass the btsync executable" in message
 
 
-def test_tarball_without_a_build(tmp_path):
+def test_tarball_without_a_build(tmp_path, refusal):
     import tarfile
     archive = tmp_path / "empty.tar.gz"
     (tmp_path / "README").write_text("nothing here")
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(tmp_path / "README", arcname="README")
-    run = run_conformance(tmp_path, "--sync-binary", str(archive))
-    assert_clear_error(run, "holds no btsync executable")
+    assert "holds no btsync executable" in refusal(binary=str(archive))
 
 
 @pytest.mark.parametrize("program, phrases", [
@@ -79,17 +104,17 @@ def test_tarball_without_a_build(tmp_path):
     (NOT_JSON_BUILD, ("answered get_version with HTTP 200 but not with Sync's JSON", "'<html>hello'")),
     (EXITING_BUILD, ("exited with status 3 during start-up", "Storage path is not writable. Exiting")),
 ], ids=["no-v1-api", "not-sync-json", "exits-at-start"])
-def test_a_build_that_does_not_serve_syncs_api_is_named_as_such(tmp_path, program, phrases):
+def test_a_build_that_does_not_serve_syncs_api_is_named_as_such(tmp_path, refusal, program, phrases):
     script = tmp_path / "btsync"
     script.write_text(f"#!{sys.executable}\n" + program)
     script.chmod(0o755)
-    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY)
-    assert_clear_error(run, *phrases)
+    message = refusal(binary=str(script), api_key=VALID_LOOKING_KEY)
+    assert all(phrase in message for phrase in phrases), message
 
 
-def test_api_key_missing(tmp_path, double_wrapper):
-    run = run_conformance(tmp_path, "--sync-binary", str(double_wrapper))
-    assert_clear_error(run, "no API key", "--sync-api-key", "SYNC_API_KEY")
+def test_api_key_missing(refusal, double_wrapper):
+    message = refusal(binary=str(double_wrapper))
+    assert all(phrase in message for phrase in ("no API key", "--sync-api-key", "SYNC_API_KEY")), message
 
 
 def test_api_key_rejected(tmp_path, double_wrapper):
@@ -111,24 +136,33 @@ def test_port_in_use():
         target.stop()
 
 
-def test_unreachable_attached_instance(tmp_path):
+def test_unreachable_attached_instance(refusal):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    run = run_conformance(tmp_path, "--sync-url", f"http://127.0.0.1:{port}")
-    assert_clear_error(run, "no answer", "is Sync running")
+    message = refusal(url=f"http://127.0.0.1:{port}")
+    assert "no answer" in message and "is Sync running" in message
 
 
-@pytest.mark.parametrize("args, phrase", [
-    (["--double-switches", "crash=maybe"], "is not a switch of the double"),
-    (["--double-profile", "9.9.9"], "unknown; use one of 1.3.106, 1.4.111"),
-    (["--double-version", "latest"], "--double-version latest: not a version; give numbers joined by dots"),
-    (["--sync-url", "ftp://x", "--sync-binary", "/bin/true"], "choose one target"),
-    (["--reports-dir", "/dev/null/reports"], "cannot write there"),
-    (["--sync-url", "http://u:pw@127.0.0.1:99999"], "the port is not a number from 1 to 65535"),
+def test_a_target_that_cannot_be_opened_is_one_line(tmp_path):
+    """The way every refusal of open_target reaches the user (shown one by one in this process)."""
+    run = run_conformance(tmp_path, "--double-switches", "crash=maybe")
+    assert_clear_error(run, "is not a switch of the double")
+
+
+@pytest.mark.parametrize("choice, phrase", [
+    ({"double_switches": "crash=maybe"}, "is not a switch of the double"),
+    ({"double_profile": "9.9.9"}, "unknown; use one of 1.3.106, 1.4.111"),
+    ({"double_version": "latest"}, "--double-version latest: not a version; give numbers joined by dots"),
+    ({"url": "ftp://x", "binary": "/bin/true"}, "choose one target"),
+    ({"url": "http://u:pw@127.0.0.1:99999"}, "the port is not a number from 1 to 65535"),
 ])
-def test_bad_options(tmp_path, args, phrase):
-    assert_clear_error(run_conformance(tmp_path, *args), phrase)
+def test_bad_target_options(refusal, choice, phrase):
+    assert phrase in refusal(**choice)
+
+
+def test_a_reports_dir_that_cannot_be_written(tmp_path):
+    assert_clear_error(run_conformance(tmp_path, "--reports-dir", "/dev/null/reports"), "cannot write there")
 
 
 # Numbers are checked together: one line names every one that is wrong
