@@ -56,6 +56,7 @@ def assert_clear_error(run, *phrases):
 
 
 def test_binary_not_found(tmp_path):
+    """The way every refusal of open_target reaches the user (the others are shown in this process)."""
     run = run_conformance(tmp_path, "--sync-binary", str(tmp_path / "nope"))
     assert_clear_error(run, "not found", "pass the path of a btsync executable")
 
@@ -142,12 +143,6 @@ def test_unreachable_attached_instance(refusal):
         port = closed.getsockname()[1]
     message = refusal(url=f"http://127.0.0.1:{port}")
     assert "no answer" in message and "is Sync running" in message
-
-
-def test_a_target_that_cannot_be_opened_is_one_line(tmp_path):
-    """The way every refusal of open_target reaches the user (shown one by one in this process)."""
-    run = run_conformance(tmp_path, "--double-switches", "crash=maybe")
-    assert_clear_error(run, "is not a switch of the double")
 
 
 @pytest.mark.parametrize("choice, phrase", [
