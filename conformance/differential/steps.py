@@ -132,15 +132,12 @@ def _method_parameters(method: str) -> st.SearchStrategy[list[tuple[str, Value]]
                                                st.one_of(known_hosts().map(",".join), _ODD_TEXT))],
     }.get(method, [])
 
-    # a few of the optional ones, often none (set_prefs with none is a getter)
-    picks = st.lists(st.integers(0, len(optional) - 1), unique=True, max_size=min(3, len(optional))) \
-        if optional else None
-
     @st.composite
     def parameters(draw):
         chosen = [draw(item) for item in required]
-        if picks is not None:
-            chosen += [draw(optional[index]) for index in draw(picks)]
+        if optional:  # a few of them, often none (set_prefs with none is a getter)
+            picked = draw(st.lists(st.integers(0, len(optional) - 1), unique=True, max_size=min(3, len(optional))))
+            chosen += [draw(optional[index]) for index in picked]
         return chosen
     return parameters()
 
@@ -163,30 +160,22 @@ def _method_names() -> st.SearchStrategy[str | None]:
         {"real": real, "variant": variant, "none": st.none(), "shutdown": st.just("shutdown")}.__getitem__)
 
 
-# Strategies built once: hypothesis looks each one up in a cache when it is built, which cost more than
-# the drawing when they were built for every step.
-_METHOD_NAMES = _method_names()
-_PARAMETERS = {method: _method_parameters(method) for method in API_METHODS}
-_MUTATIONS = st.sampled_from(["none"] * 6 + ["drop", "extra", "empty", "repeat", "repeat", "shuffle"])
-_EXTRA_NAMES = st.sampled_from(["self", "selective_sync", "force", "callback", "_", "Method"])
-_EXTRA_VALUES = st.one_of(_ODD_TEXT, _ON_OFF)
-_PATHS = st.sampled_from(["/api"] * 19 + ["/api/"])
-_AUTHORISED = st.sampled_from([True] * 19 + [False])
-_ENCODINGS = st.sampled_from(["plain"] * 6 + ["percent", "raw"])
-
-
+# The strategies below are built afresh for every step. Built once, they cost less CPU (4.5 -> 2.7 s for
+# 150 requests), but a seed then draws other requests: tried, the real-build baseline's seed (61,
+# tests/test_differential.py) met secrets the builds accept and the double does not model. Change them
+# only with a new baseline seed checked against the real builds.
 @st.composite
 def steps(draw) -> Step:
-    method = draw(_METHOD_NAMES)
+    method = draw(_method_names())
     params: list[tuple[str, Value]] = [] if method is None else [("method", method)]
     if method in API_METHODS:
-        params += draw(_PARAMETERS[method])
-    mutation = draw(_MUTATIONS)
+        params += draw(_method_parameters(method))
+    mutation = draw(st.sampled_from(["none"] * 6 + ["drop", "extra", "empty", "repeat", "repeat", "shuffle"]))
     if mutation == "drop" and len(params) > 1:
         del params[draw(st.integers(1, len(params) - 1))]
     elif mutation == "extra":  # what real clients add: their own keys, flags the method does not take
-        name = draw(_EXTRA_NAMES)
-        params.insert(draw(st.integers(0, len(params))), (name, draw(_EXTRA_VALUES)))
+        name = draw(st.sampled_from(["self", "selective_sync", "force", "callback", "_", "Method"]))
+        params.insert(draw(st.integers(0, len(params))), (name, draw(st.one_of(_ODD_TEXT, _ON_OFF))))
     elif mutation == "empty" and params:
         index = draw(st.integers(0, len(params) - 1))
         params[index] = (params[index][0], "")
@@ -195,7 +184,9 @@ def steps(draw) -> Step:
         params.insert(draw(st.integers(0, len(params))), (name, draw(st.one_of(st.just(value), _ODD_TEXT))))
     elif mutation == "shuffle":
         params = draw(st.permutations(params))
-    return Step(params=tuple(params), path=draw(_PATHS), authorised=draw(_AUTHORISED), encoding=draw(_ENCODINGS))
+    return Step(params=tuple(params), path=draw(st.sampled_from(["/api"] * 19 + ["/api/"])),
+                authorised=draw(st.sampled_from([True] * 19 + [False])),
+                encoding=draw(st.sampled_from(["plain"] * 6 + ["percent", "raw"])))
 
 
 # The getter that shows what a step changed, sent right after it now and then (set, then read back).
@@ -210,14 +201,10 @@ def _read_back(step: Step) -> Step:
     return Step(params=(("method", getter), *(secret if getter != "get_folders" else ())))
 
 
-_STEP = steps()
-_READ_BACK_OFTEN = st.sampled_from([True, True, True, False])
-
-
 @st.composite
 def step_groups(draw) -> list[Step]:
-    step = draw(_STEP)
-    if step.method in _READ_BACK and draw(_READ_BACK_OFTEN):
+    step = draw(steps())
+    if step.method in _READ_BACK and draw(st.sampled_from([True, True, True, False])):
         return [step, _read_back(step)]
     return [step]
 
