@@ -42,6 +42,9 @@ class ConformanceRun:
         return next(self.reports_dir.glob("sync-*.html")).read_text()
 
 
+# A module fixture that runs child processes in threads makes their temp dirs before it starts the
+# threads: pytest makes a worker's base temp dir on first use without a lock, and two threads asking at
+# once fail (FileExistsError) when theirs is the worker's first test.
 def run_conformance(tmp_path: Path, *args: str, checks: tuple[str, ...] = ("conformance",), env: dict | None = None,
                     timeout: float = 300) -> ConformanceRun:
     """`python -m pytest CHECKS ARGS` from the project root, with its temp files under tmp_path."""

@@ -92,9 +92,10 @@ def sample_together(*pids: int) -> list[CpuSampler]:
 @needs_thread_figures
 def test_wanted_counts_time_waiting_for_a_cpu_and_nothing_else():
     neighbour, spinner = busy_neighbour(), busy_neighbour()
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
-                               preexec_fn=lambda: os.sched_setaffinity(0, ONE_CORE))
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; print('asleep', flush=True); time.sleep(30)"],
+                               stdout=subprocess.PIPE, preexec_fn=lambda: os.sched_setaffinity(0, ONE_CORE))
     try:
+        sleeper.stdout.readline()  # its start-up is over: that was CPU it wanted
         spinning, sleeping = sample_together(spinner.pid, sleeper.pid)
         assert spinning.knows_wanted
         used, wanted, busiest = (spinning.mean("idle", figure=figure) for figure in ("used", "wanted", "busiest"))

@@ -58,8 +58,11 @@ def same_double(tmp_path_factory) -> DifferentialRun:
 
 @pytest.fixture(scope="module")
 def one_switched_off(tmp_path_factory) -> dict[str, DifferentialRun]:
+    # made here, not in the threads: tests/conftest.py
+    scratch = {switch: tmp_path_factory.mktemp(switch) for switch in SWITCHES_FOUND}
+
     def run(switch: str) -> DifferentialRun:
-        return run_differential(tmp_path_factory.mktemp(switch), "--a", "double:1.4.111:all",
+        return run_differential(scratch[switch], "--a", "double:1.4.111:all",
                                 "--b", f"double:1.4.111:all,{switch}=off", "--requests", REQUESTS, "--seed", SEED,
                                 "--exit-code")
     with ThreadPoolExecutor(max_workers=3) as pool:

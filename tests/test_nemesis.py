@@ -26,8 +26,11 @@ LEAN = ["--examples", "5", "--many-folders", "20", "--cpu-window", "1",
 def under_fault(tmp_path_factory) -> dict:
     """fault -> (run, landings): a run of every check per fault, all at once (they wait more than they
     compute)."""
+    # made here, not in the threads: tests/conftest.py
+    scratch = {fault: tmp_path_factory.mktemp(fault) for fault in FAULTS}
+
     def run(fault):
-        tmp = tmp_path_factory.mktemp(fault)
+        tmp = scratch[fault]
         log = tmp / "landed.jsonl"
         log.touch()
         done = run_conformance(tmp, "-p", "tests.nemesis", "--nemesis", fault, "--nemesis-log", str(log),

@@ -15,12 +15,15 @@ def one_switched_off(tmp_path_factory) -> dict:
     """Per behaviour, a run of its checks with only its switch off: one run for every behaviour but the
     peer scenarios' (tests/one_switch_off.py switches the double before each behaviour), and a run of its
     own for each peer scenario, four at a time (the runs mostly wait on deadlines and child processes)."""
+    # made here, not in the threads: tests/conftest.py
+    scratch = {name: tmp_path_factory.mktemp(f"off-{name}") for name in ("each", *PEER_SWITCHES)}
+
     def alone(behaviour):
-        return run_conformance(tmp_path_factory.mktemp(f"off-{behaviour}"), "--double-switches",
+        return run_conformance(scratch[behaviour], "--double-switches",
                                f"all,{behaviour}=off", *FAST, checks=CATALOGUE[behaviour].checks)
 
     def together():
-        return run_conformance(tmp_path_factory.mktemp("off-each"), "-p", "tests.one_switch_off",
+        return run_conformance(scratch["each"], "-p", "tests.one_switch_off",
                                "--double-switches", "all", *FAST, *WITHOUT_CPU_LOAD, "-m", "not peers")
     with ThreadPoolExecutor(max_workers=4) as pool:
         each = pool.submit(together)
