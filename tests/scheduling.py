@@ -15,8 +15,8 @@ SHARE_RUNS = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/chec
               "tests/checks_decide_both_ways/test_confirm.py", "tests/test_docs.py",
               "tests/test_redaction_and_reports.py", "tests/test_real_builds.py")
 # Longest first: a shared module's tests all together, another module's single tests (on two cores)
-LONGEST_FIRST = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/checks_decide_both_ways/test_contradict.py",
-                 "tests/checks_decide_both_ways/test_profiles.py", "tests/checks_decide_both_ways/test_confirm.py",
+LONGEST_FIRST = ("tests/test_nemesis.py", "tests/test_differential.py",
+                 "tests/checks_decide_both_ways/test_contradict.py", "tests/checks_decide_both_ways/test_profiles.py", "tests/checks_decide_both_ways/test_confirm.py",
                  "tests/test_cpu_load_check.py", "tests/test_docs.py", "tests/test_targets.py", "tests/test_matrix.py",
                  "tests/test_redaction_and_reports.py", "tests/test_setup_errors.py",
                  "tests/test_expectations_and_fold.py")

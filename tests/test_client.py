@@ -15,7 +15,8 @@ def test_an_answer_cut_short_is_no_answer_not_an_error_of_the_suite():
         def half_an_answer():
             connection, _ = listener.accept()
             connection.recv(4096)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\nContent-Length: 100\r\n\r\n{ \"ver")
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\nContent-Length: 100\r\n\r\n"
+                               b'{ "ver')
             connection.close()
         threading.Thread(target=half_an_answer, daemon=True).start()
         exchange = SyncClient(f"http://127.0.0.1:{listener.getsockname()[1]}", None).call("get_version", timeout=5)

@@ -117,13 +117,17 @@ def test_attached_instance_keeps_what_the_suite_did_not_add(tmp_path, crashing_d
 MANY = 3000  # folders: the double takes seconds to add them
 
 
+def many_folder_dirs(scratch: Path) -> int:
+    """How many directories the many-folders check has made so far."""
+    return len(list(scratch.glob("sync-conformance-*/folders/many-*")))
+
+
 def adding_folders(scratch: Path) -> bool:
-    """The many-folders check has begun making its directories."""
-    return any(scratch.glob("sync-conformance-*/folders/many-*"))
+    return many_folder_dirs(scratch) > 0
 
 
 def all_folder_dirs_made(scratch: Path) -> bool:
-    return len(list(scratch.glob("sync-conformance-*/folders/many-*"))) == MANY
+    return many_folder_dirs(scratch) == MANY
 
 
 @pytest.mark.parametrize("signal_name, after_s", [("SIGTERM", 0), ("SIGTERM", 2.0), ("SIGTERM", "adding folders"),
