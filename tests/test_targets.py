@@ -50,6 +50,13 @@ def test_stop_leaves_no_process_and_no_temp_dir(crashing_double):
     assert not workdir.exists()
 
 
+def test_a_paused_instance_is_stopped_by_sigterm_without_waiting_for_its_resumption(crashing_double):
+    process = crashing_double.process
+    os.kill(process.pid, signal.SIGSTOP)  # and nobody sends SIGCONT
+    crashing_double.stop()
+    assert process.returncode != -signal.SIGKILL, "it took its SIGTERM, not the SIGKILL that follows 5 s later"
+
+
 def test_reset_starts_on_empty_storage(crashing_double):
     client = crashing_double.client
     client.call("add_folder", dir=crashing_double.scratch_dir("x"))

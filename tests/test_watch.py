@@ -1,5 +1,7 @@
 """The monitor's pauses: a SIGSTOP is a pause at once; a tracing stop only once it lasts, since Sync's own
 crash handler holds a crashing process in one for a few milliseconds (the crash is the observation)."""
+import os
+import signal
 import time
 
 import pytest
@@ -50,3 +52,16 @@ def test_a_sigstop_is_a_pause_at_once(double, monkeypatch):
     started = time.time()
     sample_while(double, monkeypatch, "stopped", 0.1)
     assert len(pauses_of(double, started)) == 1
+
+
+def test_a_health_check_names_a_pause_at_once_without_asking_the_paused_process(double, monkeypatch):
+    asked = []
+    monkeypatch.setattr(double.health_client, "call", lambda *args, **params: asked.append(args))
+    os.kill(double.pid, signal.SIGSTOP)
+    try:
+        while launcher.pause_state(double.pid) != "stopped":  # a moment, far less than the monitor's interval
+            pass
+        incident = double.check_health()
+    finally:
+        os.kill(double.pid, signal.SIGCONT)
+    assert incident["kind"] == "paused" and asked == [], (incident, asked)
