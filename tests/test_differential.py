@@ -3,7 +3,7 @@
 A double against itself differs nowhere; a double with one behaviour switched off differs, and each
 difference comes with a reproducer that was replayed; bad input is one line; no secret reaches any
 output. Against a real build (only where one is given, as in tests/test_real_builds.py) the double of its
-version differs nowhere.
+version differs nowhere but where the double does not model the build (README).
 """
 from __future__ import annotations
 
@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.secret_format import is_well_formed
 from tests.conftest import ROOT, ConformanceRun, child_environment, leftovers
 
 # Behaviours a differential run finds in 100 generated requests when the double lacks them, one per kind
 # of difference (status, content type, error code and message, types and keys, a secret's kind), at the
-# seeds tried (1, 2, 4, 5 and 8 to 10; seed 3 needs more). Differences that need state, or rarer
-# requests, are found with larger budgets; test_a_difference_that_needs_state_is_shrunk_to_the_steps_it_needs
-# holds one to a sequence. DIFFERENTIAL_TEST_SEED and DIFFERENTIAL_TEST_REQUESTS try others.
+# seeds tried (1, 2, 4, 5 and 8 to 10; 3, 6 and 7 miss missing-parameters-error-2). Differences that need
+# state, or rarer requests, are found with larger budgets;
+# test_a_difference_that_needs_state_is_shrunk_to_the_steps_it_needs holds one to a sequence.
+# DIFFERENTIAL_TEST_SEED and DIFFERENTIAL_TEST_REQUESTS try others.
 SWITCHES_FOUND = ("http-status-on-error", "content-type-text-javascript", "missing-parameters-error-2",
                   "response-shapes", "add-folder-secret-not-encryption-capable")
 REQUESTS = os.environ.get("DIFFERENTIAL_TEST_REQUESTS", "100")
@@ -126,19 +128,30 @@ def test_bad_input_is_one_line_that_names_the_fix(tmp_path, args, message):
 BINARY = os.environ.get("SYNC_BINARY")
 API_KEY = os.environ.get("SYNC_API_KEY")
 REAL_BUILD_SEED = os.environ.get("DIFFERENTIAL_REAL_BUILD_SEED", "61")
+# What the builds take as a secret besides the documented shapes (README, "Differential runs"): some
+# strings of 42 or more characters, from which they derive a read-only secret by a rule not visible from
+# outside. The double refuses them all.
+UNMODELLED_SECRET_LENGTH = 42
+
+
+def is_unmodelled(difference: dict) -> bool:
+    """Whether a difference's reproducer sends, as a secret, a string the double does not model."""
+    return any(name == "secret" and not value.startswith("<secret #") and len(value) >= UNMODELLED_SECRET_LENGTH
+               and not is_well_formed(value)
+               for step in difference["reproducer"] for name, value in step["step"]["params"])
 
 
 @pytest.mark.skipif(not (BINARY and API_KEY), reason="no real Sync build: set SYNC_BINARY (btsync executable "
                                                      "or .tar.gz) and SYNC_API_KEY to run the double against it")
-def test_the_double_of_a_real_builds_version_differs_from_it_nowhere(tmp_path):
+def test_the_double_of_a_real_builds_version_differs_from_it_only_where_it_does_not_model_it(tmp_path):
     from fixtures.build import resolve_binary
     build = resolve_binary(BINARY)
     build.discard()
-    # A fixed seed: other seeds can meet strings the builds take as secrets that the double does not model
-    # (README, "Differential runs"), and a test must not pass or fail by the draw.
     run = run_differential(tmp_path, "--a", f"double:{build.version}", "--b", BINARY, "--requests", "2000",
-                           "--seed", REAL_BUILD_SEED, "--exit-code", env={"SYNC_API_KEY": API_KEY}, timeout=1800)
-    assert run.process.returncode == 0, [difference["key"] for difference in run.document()["differences"]]
+                           "--seed", REAL_BUILD_SEED, env={"SYNC_API_KEY": API_KEY}, timeout=1800)
+    assert run.process.returncode == 0, run.output[-3000:]
+    differences = run.document()["differences"]
+    assert [difference["key"] for difference in differences if not is_unmodelled(difference)] == []
     assert leftovers(run.tmp) == ([], [])
 
 
