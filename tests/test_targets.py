@@ -292,6 +292,19 @@ def test_the_double_translates_add_folder_refusals_as_1_4_111_does():
         assert state.call({"method": "nosuch"}).document["message"] == "Invalid API method name or format."
 
 
+def test_the_double_refuses_a_directory_added_again_through_dot_dot_as_each_build_does(tmp_path):
+    """Probed on both builds: `d1/../d3` once d3 is added is error 200 on 1.4.111, 104 on 1.3.106."""
+    from fixtures.double.api import SyncState
+    from fixtures.double.profiles import PROFILES
+    (tmp_path / "d3").mkdir()
+    for profile, expected in (("1.4.111", 200), ("1.3.106", 104)):
+        state = SyncState(PROFILES[profile], dict(PROFILES[profile].observed), "x", 1000)
+        assert state.call({"method": "add_folder", "dir": str(tmp_path / "d3")}).document == {"error": 0}
+        again = state.call({"method": "add_folder", "dir": str(tmp_path / "d1" / ".." / "d3")}).document
+        plainly_again = state.call({"method": "add_folder", "dir": str(tmp_path / "d3")}).document
+        assert (again["error"], plainly_again["error"]) == (expected, 200), profile
+
+
 def test_runs_side_by_side_each_clean_up_the_dumps_dir_without_failing(tmp_path, monkeypatch):
     """Real builds make /tmp/btsync_dumps even for --help; with two runs at once (conformance.matrix)
     one removes it before the other looks (seen as an INTERNALERROR of the second run)."""
