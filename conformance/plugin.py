@@ -16,6 +16,7 @@ from conformance.check_window import VOIDED_CHECK_STOP
 from conformance.crashes import blame_crash
 from conformance.outcome import Evidence
 from conformance.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
+from conformance.target_specs import stop_requested
 from conformance.terminal_summary import write_summary
 
 
@@ -133,6 +134,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     marker = item.get_closest_marker("behaviour")
     if run is None or marker is None:
         return None
+    if stop_requested():  # its KeyboardInterrupt was lost on the way: no check starts after it
+        raise KeyboardInterrupt(f"stopped by signal {stop_requested()}")
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     opened = time.time()
     reports = runtestprotocol(item, nextitem=nextitem, log=False)
@@ -165,7 +168,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus):
     the JSON, the files' final names and a last redaction (conformance/report_files.py)."""
     run = session.config.stash.get(RUN, None)
     if run is not None:
-        if exitstatus == pytest.ExitCode.INTERRUPTED:
+        if exitstatus == pytest.ExitCode.INTERRUPTED or stop_requested():
             run.interrupted = "interrupted (Ctrl-C or SIGTERM)"
         elif session.shouldfail or session.shouldstop:
             run.interrupted = f"stopped early: {session.shouldfail or session.shouldstop}"

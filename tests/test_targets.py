@@ -258,6 +258,16 @@ def test_an_interrupted_run_says_so_and_keeps_the_complete_report(tmp_path, sign
     assert leftovers(scratch) == ([], [])
 
 
+def test_a_stop_signal_whose_interrupt_was_lost_still_stops_the_run_before_its_next_check(tmp_path):
+    checks = ("conformance/test_get_version_matches_banner.py", "conformance/test_remove_folder_removes.py")
+    run = run_conformance(tmp_path, "-p", "tests.lost_stop", checks=checks)
+    assert "Exception ignored" in run.output and "KeyboardInterrupt" in run.output, run.output[-2000:]
+    document = run.document()
+    assert document["run_info"]["interrupted"] == "interrupted (Ctrl-C or SIGTERM)", document["run_info"]
+    assert len(document["results"]) == 1, "no check started after the signal"
+    assert leftovers(run.tmp) == ([], [])
+
+
 def test_sigterm_during_the_peer_scenarios_leaves_no_instance_and_no_temp_dir(tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
