@@ -1,4 +1,4 @@
-"""How the suite's own tests are shared over several workers (pytest-xdist, `-n 4`).
+"""How the suite's own tests are shared over several workers (pytest-xdist, `-n 8`).
 
 Each test goes to the next worker that nears the end of its work, in the order below (longest first,
 so that the short ones fill in beside the long ones instead of waiting behind them at the end). The
