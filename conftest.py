@@ -31,6 +31,10 @@ def pytest_addoption(parser):
     budgets = parser.getgroup("sync checks", "budgets and thresholds of the checks")
     budgets.addoption("--examples", type=int, default=100, metavar="N",
                       help="Hypothesis examples per property check (default 100)")
+    budgets.addoption("--no-shrink", action="store_true",
+                      help="report a property check's first failing example as found instead of shrinking it "
+                           "to a smaller one: faster (against a build, every shrinking step is requests), "
+                           "the example shown is larger")
     budgets.addoption("--many-folders", type=int, default=1000, metavar="N",
                       help="folders many-folders-cpu-load adds (default 1000)")
     budgets.addoption("--cpu-window", type=float, default=10.0, metavar="S",

@@ -206,7 +206,7 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
         config.option.xmlpath = str(run.files.writing_path(run.files.xml))
     config.option.self_contained_html = True
     config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
-    _use_example_database(stem.removeprefix("sync-"))
+    _use_example_database(stem.removeprefix("sync-"), shrink=not config.option.no_shrink)
 
 
 def _settings(option, is_double: bool) -> CheckSettings:
@@ -279,10 +279,10 @@ def _check_budgets(option) -> None:
         raise pytest.UsageError("; ".join(problems))
 
 
-def _use_example_database(version: str) -> None:
+def _use_example_database(version: str, shrink: bool) -> None:
     """Hypothesis examples per Sync version (the double's apart); other versions' examples are replayed
     (read-only) too, so a counterexample found on one build is tried first on the next."""
-    from hypothesis import settings
+    from hypothesis import Phase, settings
     from hypothesis.database import (DirectoryBasedExampleDatabase, MultiplexedDatabase,
                                      ReadOnlyDatabase)
     root = PROJECT_ROOT / ".hypothesis" / "sync"
@@ -290,7 +290,8 @@ def _use_example_database(version: str) -> None:
     others = [ReadOnlyDatabase(DirectoryBasedExampleDatabase(path))
               for path in sorted(root.glob("*")) if path.is_dir() and path != own]
     settings.register_profile("sync-conformance", database=MultiplexedDatabase(
-        DirectoryBasedExampleDatabase(own), *others), deadline=None)
+        DirectoryBasedExampleDatabase(own), *others), deadline=None,
+        phases=[phase for phase in Phase if shrink or phase is not Phase.shrink])
     settings.load_profile("sync-conformance")
 
 
