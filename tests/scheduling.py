@@ -11,11 +11,12 @@ from __future__ import annotations
 from xdist.scheduler import LoadScopeScheduling
 
 # Modules whose tests share module-wide runs (tests/test_scheduling.py holds this list to the modules)
-SHARE_RUNS = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/checks_decide_both_ways/test_contradict.py",
+SHARE_RUNS = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/test_differential_switched_off.py",
+              "tests/checks_decide_both_ways/test_contradict.py",
               "tests/checks_decide_both_ways/test_confirm.py", "tests/test_docs.py",
               "tests/test_redaction_and_reports.py", "tests/test_real_builds.py")
 # Longest first: a shared module's tests all together, another module's single tests (on two cores)
-LONGEST_FIRST = ("tests/test_nemesis.py", "tests/test_differential.py",
+LONGEST_FIRST = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/test_differential_switched_off.py",
                  "tests/checks_decide_both_ways/test_contradict.py", "tests/checks_decide_both_ways/test_profiles.py", "tests/checks_decide_both_ways/test_confirm.py",
                  "tests/test_cpu_load_check.py", "tests/test_docs.py", "tests/test_targets.py", "tests/test_matrix.py",
                  "tests/test_redaction_and_reports.py", "tests/test_setup_errors.py",

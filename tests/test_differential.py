@@ -1,9 +1,9 @@
 """Differential runs (conformance/differential), run as a user runs them: `python -m conformance.differential`.
 
-A double against itself differs nowhere; a double with one behaviour switched off differs, and each
-difference comes with a reproducer that was replayed; bad input is one line; no secret reaches any
-output. Against a real build (only where one is given, as in tests/test_real_builds.py) the double of its
-version differs nowhere but where the double does not model the build (README).
+A double against itself differs nowhere (a double with a behaviour switched off:
+tests/test_differential_switched_off.py); bad input is one line; faults are never differences. Against a
+real build (only where one is given, as in tests/test_real_builds.py) the double of its version differs
+nowhere but where the double does not model the build (README).
 """
 from __future__ import annotations
 
@@ -12,65 +12,19 @@ import os
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from fixtures.redaction import secret_token
 from fixtures.secret_format import LENGTHS, is_well_formed
-from tests.conftest import ROOT, ConformanceRun, child_environment, leftovers
-
-# Behaviours a differential run finds in 100 generated requests when the double lacks them, one per kind
-# of difference (status, content type, error code and message, types and keys, a secret's kind), at the
-# seeds tried (1, 2, 4, 5 and 8 to 10; 3, 6 and 7 miss missing-parameters-error-2). Differences that need
-# state, or rarer requests, are found with larger budgets;
-# test_a_difference_that_needs_state_is_shrunk_to_the_steps_it_needs holds one to a sequence.
-# DIFFERENTIAL_TEST_SEED and DIFFERENTIAL_TEST_REQUESTS try others.
-SWITCHES_FOUND = ("http-status-on-error", "content-type-text-javascript", "missing-parameters-error-2",
-                  "response-shapes", "add-folder-secret-not-encryption-capable")
-REQUESTS = os.environ.get("DIFFERENTIAL_TEST_REQUESTS", "100")
-SEED = os.environ.get("DIFFERENTIAL_TEST_SEED", "8")
-
-
-class DifferentialRun(ConformanceRun):
-    def document(self) -> dict:
-        reports = sorted((self.reports_dir / "differential").glob("*.json"))
-        assert reports, f"no JSON report written; output:\n{self.output[-3000:]}"
-        return json.loads(reports[0].read_text())
-
-
-def run_differential(tmp_path: Path, *args: str, env: dict | None = None, timeout: float = 300) -> DifferentialRun:
-    """The command, in a child process with its temp files under tmp_path, every secret it saw written
-    down by the witness (tests/witness.py) in tmp_path/seen.txt."""
-    scratch = tmp_path / "tmp"
-    scratch.mkdir(exist_ok=True)
-    reports = tmp_path / "reports"
-    witnessed = ("import sys; from tests import witness; witness.start(sys.argv[1]); "
-                 "from conformance.differential.__main__ import main; sys.exit(main(sys.argv[2:]))")
-    process = subprocess.run(
-        [sys.executable, "-c", witnessed, str(tmp_path / "seen.txt"), "--reports-dir", str(reports), *args],
-        cwd=ROOT, env=child_environment(scratch, env), capture_output=True, text=True, timeout=timeout)
-    return DifferentialRun(process, reports, scratch)
+from tests.conftest import ROOT, child_environment, leftovers
+from tests.differential_runs import REQUESTS, SEED, DifferentialRun, run_differential
 
 
 @pytest.fixture(scope="module")
 def same_double(tmp_path_factory) -> DifferentialRun:
     return run_differential(tmp_path_factory.mktemp("same"), "--a", "double", "--b", "double",
                             "--requests", REQUESTS, "--seed", SEED, "--exit-code")
-
-
-@pytest.fixture(scope="module")
-def one_switched_off(tmp_path_factory) -> dict[str, DifferentialRun]:
-    # made here, not in the threads: tests/conftest.py
-    scratch = {switch: tmp_path_factory.mktemp(switch) for switch in SWITCHES_FOUND}
-
-    def run(switch: str) -> DifferentialRun:
-        return run_differential(scratch[switch], "--a", "double:1.4.111:all",
-                                "--b", f"double:1.4.111:all,{switch}=off", "--requests", REQUESTS, "--seed", SEED,
-                                "--exit-code")
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(zip(SWITCHES_FOUND, pool.map(run, SWITCHES_FOUND)))
 
 
 def test_a_double_against_itself_differs_nowhere(same_double):
@@ -87,31 +41,6 @@ def test_the_report_is_html_beside_the_json_and_linked_from_the_index(same_doubl
     assert "No difference" in html and "double-1.4.111" in html
     index = (same_double.reports_dir / "index.html").read_text()
     assert 'href="differential/double-1.4.111-vs-double-1.4.111.html"' in index
-
-
-@pytest.mark.parametrize("switch", SWITCHES_FOUND)
-def test_a_switched_off_behaviour_is_found_with_a_replayed_reproducer(one_switched_off, switch):
-    run = one_switched_off[switch]
-    assert run.process.returncode == 1, run.output[-3000:]
-    differences = run.document()["differences"]
-    assert differences, run.output[-3000:]
-    for difference in differences:
-        steps = difference["reproducer"]
-        assert difference["key"] in steps[-1]["differences"], "the reproducer's last step shows it"
-        assert len(steps) <= len(difference["first_seen_in"])
-        assert all(step["a"]["curl"].startswith("curl -sS") and step["b"]["curl"] for step in steps)
-    assert leftovers(run.tmp) == ([], [])
-
-
-def test_no_secret_any_client_saw_reaches_any_output(one_switched_off):
-    runs = list(one_switched_off.values())
-    seen = set().union(*((run.tmp.parent / "seen.txt").read_text().split() for run in runs))
-    assert len(seen) > 20, "the witness saw too little to prove anything"
-    for run in runs:
-        outputs = {path.name: path.read_text() for path in (run.reports_dir / "differential").iterdir()}
-        outputs["terminal"] = run.output
-        leaks = {name: [value[:4] + "..." for value in seen if value in text] for name, text in outputs.items()}
-        assert not any(leaks.values()), leaks
 
 
 @pytest.mark.parametrize("args, message", [
