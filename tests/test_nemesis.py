@@ -19,8 +19,8 @@ SWITCHES = {"kill": "all", "pause": "all", "slow": "observed", "drop": "observed
 # Lean budgets and a short request timeout: a pause or a slow answer needs to outlast half of it only.
 # No shrinking: a check a fault reached is inconclusive whatever its example.
 LEAN = ["--examples", "5", "--many-folders", "5", "--cpu-window", "1",
-        "--peer-deadline", "4", "--peer-watch", "1", "--peer-file-mb", "0.5", "--request-timeout", "0.5",
-        "--nemesis-pause", "0.75", "--no-shrink"]
+        "--peer-deadline", "4", "--peer-watch", "1", "--peer-file-mb", "0.5", "--request-timeout", "0.4",
+        "--nemesis-pause", "0.6", "--no-shrink"]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def under_fault(tmp_path_factory) -> dict:
         log.touch()
         done = run_conformance(tmp, "-p", "tests.nemesis", "--nemesis", fault, "--nemesis-log", str(log),
                                "--double-switches", SWITCHES[fault], *LEAN,
-                               env={"SYNC_DOUBLE_SLOW_ANSWER_S": "0.3"}, timeout=600)
+                               env={"SYNC_DOUBLE_SLOW_ANSWER_S": "0.25"}, timeout=600)
         return done, [json.loads(line) for line in log.read_text().splitlines()]
     with ThreadPoolExecutor(max_workers=len(FAULTS)) as pool:
         return dict(zip(FAULTS, pool.map(run, FAULTS)))
