@@ -50,7 +50,10 @@ def measure(spec: str) -> dict:
             "longest_s": behaviour_seconds(longest), "floor_s": floor, "ratio": wall / floor,
             "requests": requests, "requests_per_s": requests / wall, "exit": done.returncode,
             "verdicts": "/".join(str(verdicts.count(verdict)) for verdict in
-                                 ("confirmed", "contradicted", "inconclusive"))}
+                                 ("confirmed", "contradicted", "inconclusive")),
+            # the reports are gone with the temp dir: why a figure may not be a clean run's
+            "inconclusive": [f"{result['behaviour']}: {result['reason'][:160]}" for result in document["results"]
+                             if result["verdict"] == "inconclusive"]}
 
 
 def table(rows: list[dict]) -> str:
@@ -72,6 +75,9 @@ def main(targets: list[str]) -> None:
         print(f"running {spec} ...", file=sys.stderr, flush=True)
         rows.append(measure(spec))
     print(table(rows))
+    for row in rows:
+        for line in row.get("inconclusive", []):
+            print(f"{row['target']}: inconclusive {line}")
 
 
 if __name__ == "__main__":
