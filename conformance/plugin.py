@@ -134,8 +134,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     marker = item.get_closest_marker("behaviour")
     if run is None or marker is None:
         return None
-    if stop_requested():  # its KeyboardInterrupt was lost on the way: no check starts after it
-        raise KeyboardInterrupt(f"stopped by signal {stop_requested()}")
+    if signum := stop_requested():  # its KeyboardInterrupt was lost on the way: no check starts after it
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     opened = time.time()
     reports = runtestprotocol(item, nextitem=nextitem, log=False)
