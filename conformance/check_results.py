@@ -13,6 +13,7 @@ from conformance.check_window import incidents_in_window
 from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive
 from conformance.suite_run import SuiteRun
 from conformance.verdict import HARNESS_ERROR, decide
+from fixtures.untrusted import printable
 
 EVIDENCE = pytest.StashKey[Evidence]()
 WINDOW_OPENED = pytest.StashKey[float]()  # when the check's window of incidents opened
@@ -87,13 +88,19 @@ def report_verdict(run: SuiteRun, item, reports, result: CheckResult) -> None:
 
 
 def redact_report(run: SuiteRun, test_report) -> None:
-    """Failure texts reach the terminal, CI logs and the JUnit XML: no key, password or folder secret."""
+    """Failure texts reach the terminal, CI logs and the JUnit XML: no key, password or folder secret, and
+    no escape sequence an answer held."""
+    def safe(text: str) -> str:
+        return printable(run.redactor.text(text))
+
     longrepr = test_report.longrepr
     if isinstance(longrepr, tuple):
-        test_report.longrepr = (*longrepr[:2], run.redactor.text(longrepr[2]))
+        test_report.longrepr = (*longrepr[:2], safe(longrepr[2]))
     elif longrepr is not None:
-        test_report.longrepr = run.redactor.text(str(longrepr))
-    test_report.sections = [(title, run.redactor.text(content)) for title, content in test_report.sections]
+        test_report.longrepr = safe(str(longrepr))
+    if getattr(test_report, "wasxfail", None):
+        test_report.wasxfail = safe(test_report.wasxfail)
+    test_report.sections = [(title, safe(content)) for title, content in test_report.sections]
 
 
 def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckResult) -> None:

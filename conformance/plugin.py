@@ -18,6 +18,7 @@ from conformance.outcome import Evidence
 from conformance.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
 from conformance.target_specs import stop_requested
 from conformance.terminal_summary import write_summary
+from fixtures.untrusted import printable
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -43,10 +44,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     run = config.stash.get(RUN, None)
     if run is None:
         return []
-    return [f"sync target: {run.opened.label}; version {run.version} (API says {run.api_version}); "
-            f"platform {run.platform}",
-            f"network: {run.opened.isolation}", f"hypothesis seed: {run.seed}",
-            f"expectations: {report.expectations_label(run)}"]
+    return [printable(line) for line in (
+        f"sync target: {run.opened.label}; version {run.version} (API says {run.api_version}); "
+        f"platform {run.platform}",
+        f"network: {run.opened.isolation}", f"hypothesis seed: {run.seed}",
+        f"expectations: {report.expectations_label(run)}")]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

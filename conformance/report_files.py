@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixtures.redaction import Redactor
+from fixtures.untrusted import strict_json, confined, file_part
 
 PARTIAL = ".partial"
 MIN_FREE_BYTES = 64 * 1024 * 1024  # a full run's reports take a few MB; a thousand-folder run more
@@ -57,12 +58,12 @@ class ReportFiles:
     @staticmethod
     def stem(version: str, is_double: bool) -> str:
         """What a run's reports are called: sync-1.4.111, and sync-1.4.111-double for the double."""
-        return f"sync-{version}" + ("-double" if is_double else "")
+        return file_part(f"sync-{version}" + ("-double" if is_double else ""))
 
     @classmethod
     def for_stem(cls, directory: Path, stem: str, html_given: bool, xml_given: bool) -> ReportFiles:
-        files = cls(directory / f"{stem}.json", None if html_given else directory / f"{stem}.html",
-                    None if xml_given else directory / f"{stem}.xml", staged=False)
+        files = cls(confined(directory, f"{stem}.json"), None if html_given else confined(directory, f"{stem}.html"),
+                    None if xml_given else confined(directory, f"{stem}.xml"), staged=False)
         files.staged = files.complete_report_exists()
         return files
 
@@ -84,7 +85,7 @@ class ReportFiles:
         """Writes the JSON where it belongs (see the module doc); returns the path (OSError if it cannot)."""
         path = self.json if complete or not self.complete_report_exists() else self.partial(self.json)
         staged = self.partial(path) if path == self.json else path.with_name(path.name + ".tmp")
-        staged.write_text(json.dumps(document, indent=1, ensure_ascii=False))
+        staged.write_text(strict_json(document))
         os.replace(staged, path)
         return path
 

@@ -18,6 +18,7 @@ import sys
 
 from fixtures.errors import SetupError
 from fixtures.target import TargetChoice
+from fixtures.untrusted import file_part
 
 SPEC_HELP = ("SPEC: double, double:PROFILE, double:PROFILE@VERSION, double:PROFILE:SWITCHES, a btsync executable "
              "or .tar.gz, or http://user:password@host:port of a running instance.")
@@ -117,4 +118,4 @@ def slug(choice: TargetChoice, version: str | None) -> str:
             name += f"-as-{choice.double_version}"
         if choice.double_switches != "observed":
             name += "-" + choice.double_switches
-    return re.sub(r"[^A-Za-z0-9._=+-]+", "_", name)[:80]
+    return file_part(name)

@@ -6,10 +6,14 @@ import pytest
 from conformance import expectations as expectations_module
 from conformance import report
 from conformance.suite_run import SuiteRun
+from fixtures.untrusted import printable
 
 
 def write_summary(terminalreporter, run: SuiteRun, config: pytest.Config) -> None:
     """Each behaviour's verdict, what the expectations made of them, and where the reports went."""
+    def write_line(text: str, **markup) -> None:  # reasons quote answers: no escape sequence gets through
+        terminalreporter.write_line(printable(text), **markup)
+
     terminalreporter.section("behaviour verdicts")
     results = report.behaviour_results(run)
     for item in results:
@@ -18,7 +22,7 @@ def write_summary(terminalreporter, run: SuiteRun, config: pytest.Config) -> Non
                   expectations_module.DEPARTS_DIFFERENTLY: " (DEPARTS DIFFERENTLY)",
                   expectations_module.UNKNOWN_BETWEEN: " (unknown between records)",
                   expectations_module.NOT_RECORDED: " (not recorded)"}.get(item["judgement"], "")
-        terminalreporter.write_line(f"{item['verdict']:>13}  {item['behaviour']}{marker}: {item['reason']}"[:300])
+        write_line(f"{item['verdict']:>13}  {item['behaviour']}{marker}: {item['reason']}"[:300])
     failing = [item for item in results if item["judgement"] in expectations_module.FAILING]
     harness_errors = [result for result in run.results if result.harness_error]
     problems = [f"{len(failing)} behaviour{'s' * (len(failing) != 1)} departing from them"] * bool(failing)
@@ -26,22 +30,22 @@ def write_summary(terminalreporter, run: SuiteRun, config: pytest.Config) -> Non
     if not run.complete:
         problems.append(f"run incomplete ({run.interrupted or run.selection or 'not every selected check ran'}): "
                         f"{len({result.check for result in run.results})} of {len(run.selected)} checks decided")
-    terminalreporter.write_line(f"expectations: {report.expectations_label(run)}; "
+    write_line(f"expectations: {report.expectations_label(run)}; "
                                 + ("; ".join(problems) if problems else "all met"), red=bool(problems))
     for item in failing:
-        terminalreporter.write_line(f"  {item['judgement'].upper()}: {item['explanation']}"[:400], red=True)
+        write_line(f"  {item['judgement'].upper()}: {item['explanation']}"[:400], red=True)
     for item in results:
         if item["judgement"] == expectations_module.UNKNOWN_BETWEEN:
-            terminalreporter.write_line(f"  {item['judgement']}: {item['explanation']}"[:400])
+            write_line(f"  {item['judgement']}: {item['explanation']}"[:400])
     unrecorded = [item for item in results if item["judgement"] == expectations_module.NOT_RECORDED]
     for source in dict.fromkeys(item["expected_from"] for item in unrecorded):
         names = [item["behaviour"] for item in unrecorded if item["expected_from"] == source]
-        terminalreporter.write_line(f"  not recorded: {len(names)} behaviour{'s' * (len(names) != 1)} reported as "
+        write_line(f"  not recorded: {len(names)} behaviour{'s' * (len(names) != 1)} reported as "
                                     f"observed, not judged ({source.removeprefix('catalogue: ')})")
     if run.write_error:
-        terminalreporter.write_line(f"ERROR: {run.write_error}; the verdicts above are all this run keeps", red=True)
+        write_line(f"ERROR: {run.write_error}; the verdicts above are all this run keeps", red=True)
         return
     kept = "" if run.complete or run.json_path == run.files.json else (
         f" (incomplete, so written beside the complete report {run.files.json.name}, not over it)")
-    terminalreporter.write_line(f"reports: {run.json_path}, {config.option.htmlpath} and {config.option.xmlpath}{kept}")
+    write_line(f"reports: {run.json_path}, {config.option.htmlpath} and {config.option.xmlpath}{kept}")
 

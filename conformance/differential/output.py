@@ -2,7 +2,6 @@
 redacted, and the index (reports/index.html) folded again so it links them."""
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from conformance.differential.compare import KINDS
 from conformance.differential.engine import Differential, Finding
 from conformance.fold import write_index
 from fixtures.redaction import SECRETS
+from fixtures.untrusted import strict_json
 
 FORMAT = 1
 
@@ -52,7 +52,7 @@ def write(run: Differential, reports_dir: Path, seed: int, started: float, isola
     directory.mkdir(parents=True, exist_ok=True)
     stem = directory / f"{run.a.slug}-vs-{run.b.slug}"
     json_path, html_path = Path(f"{stem}.json"), Path(f"{stem}.html")
-    json_path.write_text(json.dumps(record, indent=1, ensure_ascii=False))
+    json_path.write_text(strict_json(record))
     html_path.write_text(SECRETS.text(page(record)))
     return [json_path, html_path, write_index(reports_dir)]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from fixtures.client import SyncClient
 from fixtures.errors import SetupError
 from fixtures.redaction import SECRETS
 from fixtures.watch import JOURNAL
+from fixtures.untrusted import strict_json
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m conformance.docs",
@@ -103,7 +103,7 @@ def run_check(args: argparse.Namespace) -> int:
     }
     path = args.reports_dir / "docs" / f"check-{args.document.stem}-{record['target_slug']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(SECRETS.value(record), indent=2))
+    path.write_text(strict_json(SECRETS.value(record), indent=2))
     print(f"btsync: {client}")
     print("\n".join(check.summary_lines(outcomes)))
     print(f"report: {path}")

@@ -22,11 +22,19 @@ from conformance.docs.check import CHECK_FORMAT, CRASHED, RAISED, one_line
 from conformance.docs.document import PROMPT, Document, Item
 from conformance.expectations import version_key
 from conformance.report import FORMAT as RUN_FORMAT
+from fixtures.untrusted import file_part, printable
 
 OBSERVED = "observed-undocumented"
 # Across builds, two secrets of the same type and length are alike: their digests would only part the groups
 SECRET_DIGEST = re.compile(r"(<\w-secret/\d+):[0-9a-f]{6}>")
 WORDS = {"confirmed": "holds", "contradicted": "does not hold", "inconclusive": "undecided"}
+_INLINE_MARKUP = re.compile(r"([\\`*_|\[\]:<>])")
+
+
+def inline(text: str, width: int = 600) -> str:
+    """Text from a report (a target's version or reason) as plain inline reStructuredText: one line, its
+    markup characters escaped, so nothing in it can become a directive, a role, a link or a reference."""
+    return _INLINE_MARKUP.sub(r"\\\1", printable(one_line(str(text), width)))
 
 
 class WriteError(Exception):
@@ -55,17 +63,21 @@ class Build:
 
     @property
     def key(self) -> str:
-        switched = "-" + re.sub(r"[^A-Za-z0-9.=+-]+", "_", self.switches) if self.switched else ""
-        return f"{self.version}-{self.platform}" + ("-double" if self.is_double else "") + switched
+        switched = f"-{self.switches}" if self.switched else ""
+        return file_part(f"{self.version}-{self.platform}" + ("-double" if self.is_double else "") + switched, 120)
 
     @property
     def label(self) -> str:
+        """As reStructuredText (escaped: the version and platform are the target's text)."""
         switched = f" with switches {self.switches}" if self.switched else ""
-        return f"{'the reference double of ' if self.is_double else ''}Sync {self.version} ({self.platform}){switched}"
+        return inline(f"{'the reference double of ' if self.is_double else ''}Sync {self.version} "
+                      f"({self.platform}){switched}")
 
     @property
     def short(self) -> str:
-        return self.version + ((f" (double: {self.switches})" if self.switched else " (double)") if self.is_double else "")
+        """As reStructuredText, like `label`."""
+        return inline(self.version + ((f" (double: {self.switches})" if self.switched else " (double)")
+                                      if self.is_double else ""))
 
 
 @dataclass
@@ -146,7 +158,7 @@ def _literal(lines: list[str]) -> list[str]:
 
 def _example_lines(source: str, output: str) -> list[str]:
     lines = [(">>> " if index == 0 else "... ") + line for index, line in enumerate(source.rstrip("\n").splitlines())]
-    return lines + output.rstrip("\n").splitlines()
+    return lines + printable(output).rstrip("\n").splitlines()
 
 
 def _answer(answered: dict) -> str:
@@ -197,7 +209,7 @@ def build_page(document: Document, build: Build) -> str:
     for item in document.items:
         out += _heading(item.title, "-")
         behaviours = item_behaviours(document, item, build.results)
-        out += [f"- ``{result['behaviour']}`` {_history([(build, result)])}" for result in behaviours] or \
+        out += [f"- ``{file_part(result['behaviour'])}`` {_history([(build, result)])}" for result in behaviours] or \
                [f"No conformance verdict for this item on {build.short}."]
         out += [""]
         for kind, lines in _segments(item):
@@ -223,7 +235,7 @@ def across_page(document: Document, builds: list[Build]) -> str:
         for build in builds:
             for result in item_behaviours(document, item, build.results):
                 by_behaviour.setdefault(result["behaviour"], []).append((build, result))
-        out += [f"- ``{name}``: {_history(seen)}" for name, seen in by_behaviour.items()] or \
+        out += [f"- ``{file_part(name)}``: {_history(seen)}" for name, seen in by_behaviour.items()] or \
                ["No conformance verdict for this item in the reports given."]
         out += [""]
         for kind, lines in _segments(item):
@@ -275,10 +287,10 @@ def _history(seen: list[tuple[Build, dict]]) -> str:
         previous = verdict
     parts = []
     for index, (result, versions) in enumerate(phrases):
-        words = WORDS.get(result["verdict"], result["verdict"])
+        words = WORDS.get(result["verdict"], inline(result["verdict"], 40))
         if index and result["verdict"] == "contradicted" and phrases[index - 1][0]["verdict"] == "confirmed":
             words = "no longer holds"
-        reason = "" if result["verdict"] == "confirmed" else f" ({one_line(result.get('reason', ''), 160)})"
+        reason = "" if result["verdict"] == "confirmed" else f" ({inline(result.get('reason', ''), 160)})"
         parts.append(f"{words} on {', '.join(versions)}{reason}")
     return "; ".join(parts)
 
@@ -290,13 +302,13 @@ def _observed_section(results: dict[str, dict], builds: list[Build]) -> list[str
     out = _heading("Observed by the conformance suite, stated by no document", "-")
     for name in observed:
         seen = [(build, build.results[name]) for build in builds if name in build.results]
-        out += [f"``{name}``", f"    {one_line(results[name].get('statement', ''), 600)}", "",
+        out += [f"``{file_part(name)}``", f"    {inline(results[name].get('statement', ''))}", "",
                 f"    {_history(seen)}", ""]
     return out
 
 
 def _provenance(builds: list[Build], secret_shape: str = "<X-secret/LENGTH:hash>") -> list[str]:
-    clients = sorted({build.client for build in builds if build.client})
+    clients = sorted({inline(build.client, 120) for build in builds if build.client})
     ran = [build.short for build in builds if build.examples]
     line = (f"Written by the Sync conformance suite (``python -m conformance.docs write``) from the conformance "
             f"reports of {', '.join(build.short for build in builds if build.results) or 'no build'}")
@@ -309,14 +321,16 @@ def _provenance(builds: list[Build], secret_shape: str = "<X-secret/LENGTH:hash>
 
 # -- files -----------------------------------------------------------------------------------------------
 def render_html(rst: str, source_name: str) -> tuple[str, list[str]]:
-    """HTML from docutils, and every warning it gave (the document's own prose may have some)."""
+    """HTML from docutils, and every warning it gave (the document's own prose may have some). No
+    directive may bring in raw HTML or another file: the page holds what reports said."""
     from docutils.core import publish_string
     from docutils.writers.html5_polyglot import Writer
 
     warnings = io.StringIO()
     html = publish_string(rst, source_path=source_name, writer=Writer(), settings_overrides={
         "report_level": 2, "halt_level": 5, "warning_stream": warnings, "output_encoding": "unicode",
-        "embed_stylesheet": True, "syntax_highlight": "none"})
+        "embed_stylesheet": True, "syntax_highlight": "none", "raw_enabled": False,
+        "file_insertion_enabled": False})
     return html, [line for line in warnings.getvalue().splitlines() if line.strip()]
 
 
