@@ -57,6 +57,9 @@ def pytest_addoption(parser):
                             "xfail); none: every behaviour must be confirmed")
     verdicts.addoption("--baseline", metavar="FILE",
                        help="an earlier run's report JSON: the run fails only where a verdict changed since")
+    verdicts.addoption("--allow-undecided", metavar="IDS", action="append", default=[],
+                       help="behaviours (comma-separated, or all) that may end not judged or not recorded without "
+                            "failing the run; by default an undecided behaviour fails it: unknown is never a pass")
     verdicts.addoption("--catalogue", metavar="FILE",
                        help="behaviour catalogue to use instead of conformance/catalogue.toml")
     parser.addoption("--reports-dir", default="reports", metavar="DIR",

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import re._constants as re_constants
+import re._parser as re_parser
 
 import tomllib
 from dataclasses import dataclass, field
@@ -54,12 +56,47 @@ def load(path: Path = CATALOGUE_PATH) -> dict[str, Behaviour]:
             if not verdicts or any(item not in EXPECTED_VERDICTS for item in verdicts):
                 raise ValueError(f"{path}: behaviour {behaviour.id}: expected verdict {verdict!r} is not one of "
                                  f"{EXPECTED_VERDICTS} or a list of them")
-            departure = expectation.get("departure")
-            if departure is not None:
-                try:
-                    re.compile(departure)
-                except re.error as error:
-                    raise ValueError(f"{path}: behaviour {behaviour.id}: departure {departure!r} is not a regular "
-                                     f"expression ({error})") from None
+            problem = departure_problem(expectation)
+            if problem:
+                raise ValueError(f"{path}: behaviour {behaviour.id}: {problem}")
         catalogue[behaviour.id] = behaviour
     return catalogue
+
+
+def departure_problem(expectation: dict) -> str | None:
+    """What is wrong with an expectation's `departure`, if anything. An expected contradiction records
+    the whole departure, a pattern per contradicting check, each matched against its reason whole; so a
+    pattern may not hold a `.` wildcard, which would also match another observation (use a class such as
+    `[\\d.]+` for what varies: a count, a time, a path)."""
+    verdict = expectation.get("verdict")
+    departure = expectation.get("departure")
+    if departure is None:
+        expects_contradiction = "contradicted" in (verdict if isinstance(verdict, list) else [verdict])
+        return "an expected contradiction needs its departure (the contradicting checks' reasons)" \
+            if expects_contradiction else None
+    patterns = [departure] if isinstance(departure, str) else departure
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(item, str) for item in patterns):
+        return f"departure {departure!r} is neither a regular expression nor a list of them"
+    for pattern in patterns:
+        try:
+            parsed = re_parser.parse(pattern)
+        except re.error as error:
+            return f"departure {pattern!r} is not a regular expression ({error})"
+        if _holds_wildcard(parsed):
+            return (f"departure {pattern!r} holds a '.' wildcard, which would also match other observations; "
+                    f"write what the build answered, with a class such as [\\d.]+ where a number varies")
+    return None
+
+
+def _holds_wildcard(parsed) -> bool:
+    for opcode, argument in parsed:
+        if opcode == re_constants.ANY:
+            return True
+        nested = argument if isinstance(argument, (list, tuple)) else ()
+        for part in nested:
+            if isinstance(part, re_parser.SubPattern) and _holds_wildcard(part):
+                return True
+            if isinstance(part, (list, tuple)) and any(isinstance(item, re_parser.SubPattern) and _holds_wildcard(item)
+                                                        for item in part):
+                return True
+    return False

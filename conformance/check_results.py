@@ -104,24 +104,42 @@ def redact_report(run: SuiteRun, test_report) -> None:
 
 
 def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckResult) -> None:
-    """A departure the expectations foresee is a strict xfail; a behaviour that no longer departs fails
-    on its last check ('stale', 'fixed'); an unforeseen contradiction stays a failure; one where nothing
-    is known to judge by is an xfail that cannot fail ('unknown between', 'not recorded')."""
+    """A contradicting check whose reason is a part of a departure the expectations foresee (or of one
+    where nothing is recorded to judge by) is a strict xfail; any other contradiction fails. The
+    behaviour's last check carries the behaviour's one judgement: when that fails the run (a regression,
+    departs differently, stale, fixed, not judged, not recorded), so does that check's report, whatever
+    the check itself showed."""
     if result.verdict == CONTRADICTED:
-        expectation, judgement = run.judgement(result.behaviour, CONTRADICTED, result.reason)
-        explanation = expectations_module.explain(result.behaviour, run.version, CONTRADICTED, expectation, judgement)
-        if judgement == expectations_module.EXPECTED_DEPARTURE or judgement in expectations_module.REPORTED_ONLY:
+        expectation = run.expectations.for_behaviour(result.behaviour)
+        if _foreseen(expectation, result.reason):
             test_report.outcome = "skipped"
-            test_report.wasxfail = explanation
-        elif judgement == expectations_module.DEPARTS_DIFFERENTLY:
-            test_report.longrepr = f"{explanation}; the build says: {result.reason}"
-        return
-    if result.verdict == CONFIRMED and run.last_check_of.get(result.behaviour) == item.nodeid:
-        outcome = run.behaviour_outcome(result.behaviour)
-        if outcome.judgement in (expectations_module.STALE, expectations_module.FIXED):
+            test_report.wasxfail = f"{result.behaviour} on {run.version}: contradicted, a part of the departure " \
+                                   f"{expectation.source if expectation else 'nothing recorded'} foresees"
+        else:
             test_report.outcome = "failed"
-            test_report.longrepr = "[XPASS(strict)] " + expectations_module.explain(
-                result.behaviour, run.version, outcome.verdict, outcome.expectation, outcome.judgement)
+            test_report.longrepr = (f"{result.behaviour} on {run.version}: contradicted, not as "
+                                    f"{expectation.source if expectation else 'expected'} records; the build says: "
+                                    f"{result.reason}")
+    if run.last_check_of.get(result.behaviour) != item.nodeid:
+        return
+    outcome = run.behaviour_outcome(result.behaviour)
+    if outcome.fails and test_report.outcome != "failed":
+        label = "XPASS(strict)" if outcome.judgement in (expectations_module.STALE, expectations_module.FIXED) \
+            else outcome.judgement.upper()
+        test_report.outcome = "failed"
+        test_report.longrepr = f"[{label}] " + expectations_module.explain(
+            result.behaviour, run.version, outcome.verdict, outcome.expectation, outcome.judgement)
+        if hasattr(test_report, "wasxfail"):
+            del test_report.wasxfail
+
+
+def _foreseen(expectation, reason: str) -> bool:
+    """Whether a contradicting check's reason may be a part of the behaviour's expected departure."""
+    if expectation is None or expectation.basis == expectations_module.UNRECORDED:
+        return True  # nothing to judge by: the behaviour's judgement says so
+    candidates = expectation.neighbours or (expectation,)
+    return any(CONTRADICTED in side.verdicts and expectations_module.consistent_with(side, reason)
+               for side in candidates)
 
 
 def _assertion_reason(error: AssertionError) -> str:

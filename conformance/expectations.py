@@ -5,11 +5,16 @@ Expectations come from one of three places (`--expectations`):
 - `catalogue` (default): each behaviour's `[[behaviour.expect]]` entries, version ranges (`since`,
   `until`, both inclusive and optional) on a platform, each with a verdict, or a list of both verdicts
   where a build was seen to go either way (then neither fails the run). An expected contradiction
-  carries `departure`, a regular expression its reason must match: the way the build was seen to depart.
-  A version no range covers is judged by its nearest recorded neighbours (see `from_catalogue`).
-- a baseline: the verdicts of an earlier run's JSON report (`--baseline FILE`), so CI fails only on
-  what changed since.
+  carries `departure`: the whole way the build was seen to depart, one regular expression per
+  contradicting check (a list, or one string), each matching that check's reason whole (see
+  `departure_matches`). A version no range covers is judged by its nearest recorded neighbours (see
+  `from_catalogue`).
+- a baseline: the verdicts and reasons of an earlier, complete run's JSON report (`--baseline FILE`), so
+  CI fails only on what changed since.
 - `none`: every behaviour is expected to be confirmed (documentation verification).
+
+A behaviour has one judgement, from all its checks: its verdict, and when contradicted, its observation,
+the reasons of its contradicting checks in a stable order.
 
 Judgements, per behaviour:
 
@@ -17,16 +22,18 @@ Judgements, per behaviour:
 - `expected departure`: contradicted where contradicted was expected (shown as a strict xfail);
 - `regression`: contradicted where confirmed was expected, or where the newest recorded version
   confirmed it (the run fails);
-- `departs differently`: contradicted where a contradiction was expected, but for another reason than
-  the recorded one (other keys missing, another error code): the run fails;
+- `departs differently`: contradicted where a contradiction was expected, but not the whole recorded
+  way (other keys missing, another error code, one contradicting check more or less): the run fails;
 - `stale`: confirmed where contradicted was expected: the build no longer departs, the expectation is
   out of date (the run fails, like a strict xfail that passed);
 - `fixed`: confirmed by a version newer than every record, where the newest recorded version departed
   (the run fails, like a strict xfail that passed, until the new version is recorded);
-- `unknown between`: the recorded versions on either side disagree; reported, never a failure;
-- `not recorded`: nothing recorded at or below this version (or its version is unknown); reported,
-  never a failure;
-- `undecided`: inconclusive; nothing to judge (never a failure, never a pass).
+- between two recorded versions that disagree, the build is judged against each: behaving as either
+  records is as expected (the explanation names which), as neither departs differently;
+- `not judged`: inconclusive where the records say what it should have been: the run fails unless the
+  user accepts it (`--allow-undecided`);
+- `not recorded`: nothing recorded to judge by (older than every record, no version number, not in
+  the baseline): the run fails unless the user accepts it. Unknown is never a pass.
 """
 from __future__ import annotations
 
@@ -37,11 +44,11 @@ from pathlib import Path
 
 from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE
 
-(AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, FIXED, UNDECIDED, DEPARTS_DIFFERENTLY, UNKNOWN_BETWEEN,
- NOT_RECORDED) = ("as expected", "expected departure", "regression", "stale", "fixed", "undecided",
-                  "departs differently", "unknown between", "not recorded")
-FAILING = (REGRESSION, STALE, FIXED, DEPARTS_DIFFERENTLY)
-REPORTED_ONLY = (UNKNOWN_BETWEEN, NOT_RECORDED)  # what the build did is reported, and judged neither way
+(AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, FIXED, NOT_JUDGED, DEPARTS_DIFFERENTLY, NOT_RECORDED) = (
+    "as expected", "expected departure", "regression", "stale", "fixed", "not judged", "departs differently",
+    "not recorded")
+UNDECIDED = (NOT_JUDGED, NOT_RECORDED)  # fail the run unless the user accepts them (--allow-undecided)
+FAILING = (REGRESSION, STALE, FIXED, DEPARTS_DIFFERENTLY) + UNDECIDED
 
 # How an expectation was reached
 RECORDED, CARRIED_FORWARD, UNKNOWN, UNRECORDED = "recorded", "carried forward", "unknown", "unrecorded"
@@ -53,18 +60,50 @@ def version_key(version: str | None) -> tuple:
     return (0, tuple(int(part) for part in parts)) if parts else (1, (version or "",))
 
 
+Departure = tuple[str, ...]  # one regular expression per contradicting check, each matching a reason whole
+
+
 @dataclass(frozen=True)
 class Expectation:
     verdicts: tuple[str, ...]  # one, or both where a build was seen to go either way
     # what it was compared with, for messages: "catalogue 1.3.106..1.4.111 linux-x64", "baseline FILE"
     source: str
     note: str | None = None
-    departure: str | None = None  # a regular expression an expected contradiction's reason matches
+    departures: tuple[Departure, ...] = ()  # the ways an expected contradiction may go (either neighbour's)
     basis: str = RECORDED
+    neighbours: tuple[Expectation, ...] = ()  # where basis is UNKNOWN: the records on either side
 
     @property
     def verdict(self) -> str:
         return " or ".join(self.verdicts)
+
+
+def departure_of(entry: dict) -> Departure | None:
+    """An entry's `departure`: one pattern or a list of them."""
+    departure = entry.get("departure")
+    if departure is None:
+        return None
+    return (departure,) if isinstance(departure, str) else tuple(departure)
+
+
+def departure_matches(departure: Departure, observation: tuple[str, ...]) -> bool:
+    """Each pattern matches one reason of the observation whole, and each reason is matched: the whole
+    departure, nothing more and nothing else."""
+    if len(departure) != len(observation):
+        return False
+    unmatched = list(observation)
+    for pattern in sorted(departure, key=len, reverse=True):  # the most specific first
+        found = next((reason for reason in unmatched if re.fullmatch(pattern, reason)), None)
+        if found is None:
+            return False
+        unmatched.remove(found)
+    return True
+
+
+def consistent_with(expectation: Expectation, reason: str) -> bool:
+    """Whether one contradicting check's reason is a part of a departure the expectation records (its
+    behaviour's other checks decide the rest)."""
+    return any(re.fullmatch(pattern, reason) for departure in expectation.departures for pattern in departure)
 
 
 def _platform_matches(wanted: str | None, platform: str | None) -> bool:
@@ -110,7 +149,7 @@ def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation
         since, until = entry.get("since"), entry.get("until")
         if (not since or key >= version_key(since)) and (not until or key <= version_key(until)):
             return Expectation(_verdicts(entry), f"catalogue {_where(entry)}{nearest_platform}", entry.get("note"),
-                               entry.get("departure"))
+                               _departures(entry))
     below = max(((entry["until"], entry) for entry in entries if entry.get("until")
                  and version_key(entry["until"]) < key), key=lambda pair: version_key(pair[0]), default=None)
     above = min(((entry["since"], entry) for entry in entries if entry.get("since")
@@ -119,28 +158,36 @@ def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation
     if below and not above:
         (newest, entry) = below
         return Expectation(_verdicts(entry), f"catalogue {newest}{platform_named}, the newest record, carried "
-                           f"forward{nearest_platform}", entry.get("note"), entry.get("departure"), CARRIED_FORWARD)
+                           f"forward{nearest_platform}", entry.get("note"), _departures(entry), CARRIED_FORWARD)
     if above and not below:
         return Expectation((CONFIRMED, CONTRADICTED), f"catalogue: older than every record (the oldest is "
                            f"{above[0]}{nearest_platform})", basis=UNRECORDED)
     (lower, lower_entry), (upper, upper_entry) = below, above
     if _verdicts(lower_entry) != _verdicts(upper_entry):
-        return Expectation((CONFIRMED, CONTRADICTED), f"catalogue: unknown between {lower} "
+        sides = tuple(Expectation(_verdicts(entry), f"catalogue {version_named}{platform_named}", entry.get("note"),
+                                  _departures(entry)) for version_named, entry in ((lower, lower_entry), (upper, upper_entry)))
+        return Expectation((CONFIRMED, CONTRADICTED), f"catalogue: between {lower} "
                            f"({' or '.join(_verdicts(lower_entry))}) and {upper} ({' or '.join(_verdicts(upper_entry))})"
-                           f"{platform_named}{nearest_platform}", basis=UNKNOWN)
-    departures = [entry.get("departure") for entry in (lower_entry, upper_entry) if entry.get("departure")]
-    departure = "|".join(f"(?:{pattern})" for pattern in dict.fromkeys(departures)) or None
+                           f"{platform_named}{nearest_platform}", basis=UNKNOWN, neighbours=sides)
     notes = "; ".join(dict.fromkeys(entry["note"] for entry in (lower_entry, upper_entry) if entry.get("note")))
     return Expectation(_verdicts(lower_entry), f"catalogue {lower} and {upper}{platform_named}, recorded the same "
-                       f"on both sides{nearest_platform}", notes or None, departure)
+                       f"on both sides{nearest_platform}", notes or None,
+                       tuple(dict.fromkeys(_departures(lower_entry) + _departures(upper_entry))))
+
+
+def _departures(entry: dict) -> tuple[Departure, ...]:
+    departure = departure_of(entry)
+    return (departure,) if departure else ()
 
 
 class BaselineError(ValueError):
     pass
 
 
-def load_baseline(path: Path) -> dict[str, Expectation]:
-    """Verdicts of an earlier run's JSON report, by behaviour; BaselineError naming the problem."""
+def load_baseline(path: Path) -> tuple[dict[str, Expectation], str | None]:
+    """An earlier complete run's JSON report as expectations, by behaviour: its verdict, and for a
+    contradicted behaviour its reasons as the departure (numbers and paths free to vary); and the
+    baseline's version. BaselineError naming the problem."""
     try:
         document = json.loads(Path(path).read_text())
     except OSError as error:
@@ -152,9 +199,52 @@ def load_baseline(path: Path) -> dict[str, Expectation]:
     if not isinstance(document, dict) or not str(document.get("format", "")).startswith("sync-conformance-report/"):
         raise BaselineError(f"--baseline {path}: not a conformance report (no 'format: sync-conformance-report/N'); "
                             f"pass reports/sync-<version>.json from an earlier run")
-    version = document.get("run_info", {}).get("version")
-    return {item["behaviour"]: Expectation((item["verdict"],), f"baseline {Path(path).name} ({version})")
-            for item in document.get("results", []) if item.get("verdict") in (CONFIRMED, CONTRADICTED)}
+    info = document.get("run_info") or {}
+    if not info.get("complete"):
+        raise BaselineError(f"--baseline {path}: a partial run ({info.get('selection') or info.get('interrupted') or 'not complete'}), "
+                            f"which cannot say what the behaviours it left out did; pass a complete run's report")
+    version = info.get("version")
+    source = f"baseline {Path(path).name} ({version})"
+    return {item["behaviour"]: Expectation((item["verdict"],), source, departures=_baseline_departures(item))
+            for item in document.get("results", []) if item.get("verdict") in (CONFIRMED, CONTRADICTED)}, version
+
+
+def _baseline_departures(item: dict) -> tuple[Departure, ...]:
+    if item["verdict"] != CONTRADICTED:
+        return ()
+    return (tuple(reason_pattern(reason) for reason in observation_of(item.get("evidence") or [])),)
+
+
+def observation_of(checks: list) -> tuple[str, ...]:
+    """A contradicted behaviour's observation: its contradicting checks' reasons, sorted, each once
+    (checks as CheckResult or as their report records)."""
+    return tuple(sorted({_field(check, "reason") for check in checks if _field(check, "verdict") == CONTRADICTED}))
+
+
+def _field(check, name: str):
+    return check[name] if isinstance(check, dict) else getattr(check, name)
+
+
+# What varies between two runs of one build: measured figures (seconds, percentages: they carry a decimal
+# point) and paths. Whole numbers (error codes, counts set by options) do not, and stay.
+_VARYING = re.compile(r"(?P<number>\d+\.\d+(?:\.\d+)*)|(?P<path>/[^\s'\",\]\)]+)")
+
+
+def reason_pattern(reason: str) -> str:
+    """A pattern matching `reason` whole, its measured figures and paths free to vary: what a run
+    observed, as a departure another run of the same build meets."""
+    parts, position = [], 0
+    for match in _VARYING.finditer(reason):
+        parts.append(re.escape(reason[position:match.start()]))
+        parts.append(r"[\d.]+" if match.group("number") else r"/[^\s'\",\])]+")
+        position = match.end()
+    return "".join(parts) + re.escape(reason[position:])
+
+
+def reason_shape(reason: str) -> str:
+    """A reason with its measured figures and paths folded ('N', '<path>'): two runs' reasons that
+    differ only there say the same."""
+    return _VARYING.sub(lambda match: "N" if match.group("number") else "<path>", reason)
 
 
 @dataclass(frozen=True)
@@ -165,34 +255,48 @@ class Expectations:
     version: str
     platform: str | None
     baseline: dict[str, Expectation] | None = None
+    baseline_version: str | None = None
 
     def for_behaviour(self, behaviour_id: str) -> Expectation | None:
         if self.mode == "baseline":
-            return self.baseline.get(behaviour_id)  # a behaviour new since the baseline: no expectation
+            return self.baseline.get(behaviour_id)  # new since the baseline, or undecided there: not recorded
         if self.mode == "catalogue" and behaviour_id in self.catalogue:
             return from_catalogue(self.catalogue[behaviour_id], self.version, self.platform)
         return Expectation((CONFIRMED,), "no recorded departures apply to this run")
 
 
-def judge(verdict: str, expectation: Expectation | None, reason: str = "") -> str:
-    if verdict == INCONCLUSIVE or expectation is None:
-        return UNDECIDED
+def judge(verdict: str, expectation: Expectation | None, observation: tuple[str, ...] = ()) -> str:
+    """The judgement of a behaviour's verdict; `observation` is a contradicted behaviour's reasons."""
+    return judged(verdict, expectation, observation)[0]
+
+
+def judged(verdict: str, expectation: Expectation | None,
+           observation: tuple[str, ...] = ()) -> tuple[str, Expectation | None]:
+    """(judgement, the expectation it was reached against: between two records that disagree, the
+    side the build behaves as, or both)."""
+    if expectation is None or expectation.basis == UNRECORDED:
+        return NOT_RECORDED, expectation
+    if verdict == INCONCLUSIVE:
+        return NOT_JUDGED, expectation
     if expectation.basis == UNKNOWN:
-        return UNKNOWN_BETWEEN
-    if expectation.basis == UNRECORDED:
-        return NOT_RECORDED
+        for side in expectation.neighbours:
+            judgement = judge(verdict, side, observation)
+            if judgement in (AS_EXPECTED, EXPECTED_DEPARTURE):
+                return judgement, Expectation(side.verdicts, f"{expectation.source}; behaves as {side.source}",
+                                              side.note, side.departures)
+        return DEPARTS_DIFFERENTLY, expectation
     if verdict in expectation.verdicts:
         if verdict == CONFIRMED:
-            return AS_EXPECTED
-        if expectation.departure and not re.search(expectation.departure, reason):
-            return DEPARTS_DIFFERENTLY
-        return EXPECTED_DEPARTURE
+            return AS_EXPECTED, expectation
+        if not any(departure_matches(departure, observation) for departure in expectation.departures):
+            return DEPARTS_DIFFERENTLY, expectation
+        return EXPECTED_DEPARTURE, expectation
     if verdict == CONFIRMED:
-        return FIXED if expectation.basis == CARRIED_FORWARD else STALE
-    return REGRESSION
+        return (FIXED if expectation.basis == CARRIED_FORWARD else STALE), expectation
+    return REGRESSION, expectation
 
 
-def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectation, judgement: str) -> str:
+def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectation | None, judgement: str) -> str:
     """One line naming the behaviour, the version, what it was compared with and what changed (for the
     terminal, CI logs, xfails)."""
     subject = f"{behaviour_id} on {version}"
@@ -206,11 +310,20 @@ def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectat
         return f"{subject}: changed since {expectation.source}: confirmed there, contradicted now (a regression)"
     if judgement == REGRESSION:
         return f"{subject}: expected confirmed ({expectation.source}), the build contradicts it"
+    if judgement == DEPARTS_DIFFERENTLY and expectation.basis == UNKNOWN:
+        return (f"{subject}: {verdict}, as neither record on either side ({expectation.source.removeprefix('catalogue: ')}) "
+                f"says")
     if judgement == DEPARTS_DIFFERENTLY:
-        return (f"{subject}: contradicted, but not the way {expectation.source} records "
-                f"(its reason should match {expectation.departure!r})")
+        recorded = " or ".join(repr(list(departure)) for departure in expectation.departures) or "no departure"
+        return (f"{subject}: contradicted, but not the whole way {expectation.source} records "
+                f"(its contradicting checks' reasons should match {recorded})")
     if judgement == EXPECTED_DEPARTURE:
         return f"{subject}: contradicted, as expected ({expectation.source})"
-    if judgement in REPORTED_ONLY:
-        return f"{subject}: {verdict}; not judged ({expectation.source.removeprefix('catalogue: ')})"
-    return f"{subject}: {verdict}"
+    if judgement == NOT_JUDGED:
+        return (f"{subject}: inconclusive where {expectation.source} records {expectation.verdict}; not judged "
+                f"(rerun, or accept it with --allow-undecided {behaviour_id})")
+    if judgement == NOT_RECORDED:
+        why = expectation.source.removeprefix("catalogue: ") if expectation else "the baseline holds no verdict for it"
+        return (f"{subject}: {verdict}; nothing recorded to judge it by ({why}); record it, or accept it with "
+                f"--allow-undecided {behaviour_id}")
+    return f"{subject}: {verdict} ({expectation.source})"

@@ -15,12 +15,12 @@ import argparse
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from conformance import pages, plots
-from conformance.expectations import version_key
+from conformance.expectations import reason_shape, version_key
 from conformance.fingerprint import describe_changes
 from conformance.report import FORMAT, STYLE, behaviour_anchor
 
@@ -105,14 +105,15 @@ class Diff:
     removed: list[str]
     changed: list[tuple[str, dict, dict]]   # verdict changed
     reshaped: list[tuple[str, set, set]]    # same verdict, answers changed: (id, signatures gone, new ones)
+    reasoned: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # same verdict, reasons changed
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.reshaped)
+        return not (self.added or self.removed or self.changed or self.reshaped or self.reasoned)
 
 
 def diff(old: Run, new: Run) -> Diff:
-    changed, reshaped = [], []
+    changed, reshaped, reasoned = [], [], []
     for behaviour in new.results:
         if behaviour not in old.results:
             continue
@@ -121,14 +122,25 @@ def diff(old: Run, new: Run) -> Diff:
             changed.append((behaviour, before, after))
         elif behaviour_fingerprint(before) != behaviour_fingerprint(after):
             reshaped.append((behaviour, signatures(before) - signatures(after), signatures(after) - signatures(before)))
+        elif reasons := changed_reasons(before, after):
+            reasoned.append((behaviour, reasons))
     return Diff(old, new, [b for b in new.results if b not in old.results],
-                [b for b in old.results if b not in new.results], changed, reshaped)
+                [b for b in old.results if b not in new.results], changed, reshaped, reasoned)
+
+
+def changed_reasons(before: dict, after: dict) -> list[tuple[str, str]]:
+    """(was, now) for each check whose reason says something else now; numbers and paths, which vary
+    from run to run of one build, are left out of the comparison."""
+    was = {check["check"]: check.get("reason", "") for check in before.get("evidence", [])}
+    now = {check["check"]: check.get("reason", "") for check in after.get("evidence", [])}
+    return [(was[check], now[check]) for check in sorted(set(was) & set(now))
+            if reason_shape(was[check]) != reason_shape(now[check])]
 
 
 def diff_text(found: Diff) -> str:
     lines = [f"{found.old.label} ({found.old.path.name}) -> {found.new.label} ({found.new.path.name})"]
     if found.empty:
-        return lines[0] + "\nno change: same behaviours, same verdicts, same answers"
+        return lines[0] + "\nno change: same behaviours, same verdicts, same answers, same reasons"
     if found.changed:
         lines.append(f"verdict changed ({len(found.changed)}):")
         for behaviour, before, after in found.changed:
@@ -139,6 +151,12 @@ def diff_text(found: Diff) -> str:
         for behaviour, gone, new in found.reshaped:
             lines.append(f"  {behaviour}:")
             lines += [f"    {line[:600]}" for line in describe_changes(gone, new)]
+    if found.reasoned:
+        lines.append(f"same verdict, reasons changed ({len(found.reasoned)}):")
+        for behaviour, reasons in found.reasoned:
+            lines.append(f"  {behaviour}:")
+            for was, now in reasons:
+                lines += [f"    was: {was[:200]}", f"    now: {now[:200]}"]
     for title, names in (("added", found.added), ("removed", found.removed)):
         if names:
             lines.append(f"{title} ({len(names)}): {', '.join(names)}")

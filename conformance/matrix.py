@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.expectations import FAILING, REPORTED_ONLY
+from conformance.expectations import FAILING
 from conformance.fold import FoldError, write_index
 from conformance.report_files import ReportFiles, ReportsDirError, check_reports_dir
 from conformance.target_specs import choice_for, run_command, slug, stop_on_sigterm_as_on_ctrl_c, worded_for
@@ -194,12 +194,12 @@ class Matrix:
         results = document.get("results", [])
         counts = {verdict: sum(1 for item in results if item.get("verdict") == verdict)
                   for verdict in ("confirmed", "contradicted", "inconclusive")}
-        failing = [f"{item['judgement']}: {item['behaviour']}" for item in results if item.get("judgement") in FAILING]
-        not_judged = [f"{count} {judgement}" for judgement in REPORTED_ONLY
-                      if (count := sum(1 for item in results if item.get("judgement") == judgement))]
+        failing = [f"{item['judgement']}: {item['behaviour']}" for item in results
+                   if item.get("fails", item.get("judgement") in FAILING)]
+        accepted = sum(1 for item in results if item.get("accepted_undecided"))
         complete = document.get("run_info", {}).get("complete", False)
-        judgement = ("; ".join(failing) if failing else "all met") + (
-            f" (not judged: {', '.join(not_judged)})" if not_judged else "") + ("" if complete else "; run incomplete")
+        judgement = ("; ".join(failing) if failing else "all met" if results else "no behaviour decided") + (
+            f" ({accepted} undecided, accepted)" if accepted else "") + ("" if complete else "; run incomplete")
         return {"build": build.spec, "version": document.get("run_info", {}).get("version", build.version),
                 "verdicts": " / ".join(f"{count} {verdict}" for verdict, count in counts.items()),
                 "judgement": judgement, "failed": code != 0, "seconds": build.seconds}

@@ -69,6 +69,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if run is None:
         return
     run.collected = sum(1 for item in items if item.get_closest_marker("behaviour"))
+    modules: dict[str, set[str]] = {}
+    for item in items:
+        if marker := item.get_closest_marker("behaviour"):
+            run.collected_of[marker.args[0]] = run.collected_of.get(marker.args[0], 0) + 1
+            modules.setdefault(marker.args[0], set()).add(Path(item.path).name)
+    for behaviour_id, names in modules.items():  # a module of it not named on the command line: a part left out
+        if behaviour_id in run.catalogue:
+            left_out = sorted({Path(check).name for check in run.catalogue[behaviour_id].checks} - names)
+            if left_out:
+                run.modules_left_out[behaviour_id] = left_out
     for item in items:
         if item.get_closest_marker("destructive") and run.target.owned is None \
                 and not run.settings.allow_destructive:

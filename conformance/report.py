@@ -65,12 +65,12 @@ def behaviour_results(run) -> list[dict]:
         results.append({
             "behaviour": behaviour.id, "statement": behaviour.statement, "source": behaviour.source,
             "kind": behaviour.kind, "verdict": verdict, "reason": reason,
-            "expected": expectation.verdict if expectation and judgement not in expectations_module.REPORTED_ONLY
+            "expected": expectation.verdict if expectation and judgement != expectations_module.NOT_RECORDED
             else None,
             "expected_from": expectation.source if expectation else None, "judgement": judgement,
+            "fails": outcome.fails, "accepted_undecided": outcome.accepted,
             "expected_note": expectation.note if expectation else None,
-            "explanation": expectations_module.explain(behaviour.id, run.version, verdict, expectation, judgement)
-            if expectation else None,
+            "explanation": expectations_module.explain(behaviour.id, run.version, verdict, expectation, judgement),
             "duration_s": round(sum(check.duration_s for check in checks), 3),
             "evidence": [check.to_dict() for check in checks],
         })
@@ -85,7 +85,9 @@ def run_document(run) -> dict:
 def expectations_label(run) -> str:
     expectations = run.expectations
     if expectations.mode == "baseline":
-        return f"baseline {run.options['baseline']}"
+        other = "" if expectations.baseline_version == run.version else (
+            f", a run of {expectations.baseline_version}, another version than this run's")
+        return f"baseline {run.options['baseline']}{other}"
     if expectations.mode == "none" and run.options["expectations"] != "none":
         return "none: the double's switches were set by hand, so it imitates no build (every behaviour must be confirmed)"
     if expectations.mode == "none":
@@ -100,8 +102,8 @@ STYLE = """<style>
 table.behaviours{border-collapse:collapse;margin:8px 0;width:100%}
 table.behaviours td,table.behaviours th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 table.evidence{border-collapse:collapse;font-size:12px}table.evidence td,table.evidence th{border:1px solid #ddd;padding:2px 4px;vertical-align:top}
-.judgement-regression,.judgement-stale,.judgement-fixed,.judgement-departs-differently{background:#fce8e6;font-weight:bold}
-.judgement-unknown-between,.judgement-not-recorded{background:#fef7e0}
+.judgement-regression,.judgement-stale,.judgement-fixed,.judgement-departs-differently,.judgement-not-judged,
+.judgement-not-recorded{background:#fce8e6;font-weight:bold}.judgement-accepted{background:#fef7e0}
 .double-banner{background:#fef7e0;border:2px solid #f9ab00;padding:8px;margin:8px 0;font-weight:bold}
 pre.evidence{white-space:pre-wrap;max-height:240px;overflow:auto;background:#f8f8f8;padding:4px}
 </style>"""
@@ -199,7 +201,7 @@ def summary_html(run) -> list[str]:
     rows = []
     for item in behaviour_results(run):
         details = "".join(evidence_html(check) for check in item["evidence"])
-        expected = escape(item["judgement"])
+        expected = escape(item["judgement"]) + (" (accepted: --allow-undecided)" if item["accepted_undecided"] else "")
         if item["expected_from"]:
             wanted = f'expected {escape(item["expected"])} ' if item["expected"] else ""
             expected += f'<br><small>{wanted}({escape(item["expected_from"])})</small>'
@@ -208,7 +210,8 @@ def summary_html(run) -> list[str]:
         rows.append(f'<tr id="{behaviour_anchor(item["behaviour"])}"><td><b>{escape(item["behaviour"])}</b><br>'
                     f'<small>{escape(item["statement"])}<br>source: {escape(item["source"])}</small></td>'
                     f'<td class="verdict-{item["verdict"]}">{item["verdict"]}</td>'
-                    f'<td class="judgement-{item["judgement"].replace(" ", "-")}">{expected}</td>'
+                    f'<td class="judgement-{"accepted" if item["accepted_undecided"] else item["judgement"].replace(" ", "-")}">'
+                    f'{expected}</td>'
                     f'<td>{escape(item["reason"])}<details><summary>evidence ({len(item["evidence"])} '
                     f'checks)</summary>{details}</details></td></tr>')
     parts.append('<h2>Behaviours</h2><table class="behaviours"><tr><th>behaviour</th><th>verdict</th>'

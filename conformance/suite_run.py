@@ -47,11 +47,17 @@ class CheckSettings:
 
 @dataclass(frozen=True)
 class BehaviourOutcome:
+    """A behaviour's one verdict and judgement, from all its checks: what every output shows."""
     verdict: str
     reason: str
     checks: list[CheckResult]
     expectation: expectations_module.Expectation | None
     judgement: str
+    accepted: bool = False  # undecided, and the user accepted that (--allow-undecided)
+
+    @property
+    def fails(self) -> bool:
+        return self.judgement in expectations_module.FAILING and not self.accepted
 
 
 @dataclass
@@ -75,9 +81,12 @@ class SuiteRun:
     last_check_of: dict[str, str] = field(default_factory=dict)  # behaviour -> node id of its last check
     selected: list[str] = field(default_factory=list)  # node ids of the checks this run selected
     behaviour_of: dict[str, str] = field(default_factory=dict)  # node id -> behaviour
+    allow_undecided: frozenset[str] = frozenset()  # behaviour ids, or {"all"}
     interrupted: str | None = None  # why the run stopped early
     write_error: str | None = None
     collected: int = 0  # checks collected before -k/-m deselected any
+    collected_of: dict[str, int] = field(default_factory=dict)  # behaviour -> its checks collected before that
+    modules_left_out: dict[str, list[str]] = field(default_factory=dict)  # behaviour -> its modules not collected
 
     @property
     def selection(self) -> str | None:
@@ -95,24 +104,28 @@ class SuiteRun:
         return (self.interrupted is None and self.selection is None
                 and {result.check for result in self.results} >= set(self.selected))
 
-    def judgement(self, behaviour_id: str, verdict: str,
-                  reason: str = "") -> tuple[expectations_module.Expectation | None, str]:
-        expectation = self.expectations.for_behaviour(behaviour_id)
-        return expectation, expectations_module.judge(verdict, expectation, reason)
-
     def behaviour_outcome(self, behaviour_id: str) -> BehaviourOutcome | None:
-        """The one place a behaviour is folded: its verdict from its checks so far (inconclusive while a
-        check it selected has not run), judged against the expectations; None before any check ran."""
+        """The one place a behaviour is judged: its verdict from its checks so far (inconclusive while a
+        check of it has not run, or was not selected), judged from its whole observation against the
+        expectations; None before any check ran."""
         checks = [result for result in self.results if result.behaviour == behaviour_id]
         if not checks:
             return None
         verdict, reason = behaviour_verdict(checks)
         selected = sum(1 for check in self.selected if self.behaviour_of.get(check) == behaviour_id)
-        if len(checks) < selected:  # cut short: what the missing checks would have said is unknown
-            verdict, reason = INCONCLUSIVE, (f"only {len(checks)} of its {selected} checks ran before the run "
-                                             f"stopped ({self.interrupted or 'not every check ran'}); so far: {reason}")
-        expectation, judgement = self.judgement(behaviour_id, verdict, reason)
-        return BehaviourOutcome(verdict, reason, checks, expectation, judgement)
+        collected = self.collected_of.get(behaviour_id, selected)
+        if len(checks) < max(selected, collected):  # what the missing checks would have said is unknown
+            why = self.interrupted or (f"{collected - selected} not selected" if collected > selected
+                                       else "not every check ran")
+            verdict, reason = INCONCLUSIVE, (f"only {len(checks)} of its {max(selected, collected)} checks ran "
+                                             f"({why}); so far: {reason}")
+        elif behaviour_id in self.modules_left_out:
+            verdict, reason = INCONCLUSIVE, (f"its checks in {', '.join(self.modules_left_out[behaviour_id])} were "
+                                             f"not selected; so far: {reason}")
+        judgement, expectation = expectations_module.judged(
+            verdict, self.expectations.for_behaviour(behaviour_id), expectations_module.observation_of(checks))
+        accepted = judgement in expectations_module.UNDECIDED and bool({"all", behaviour_id} & self.allow_undecided)
+        return BehaviourOutcome(verdict, reason, checks, expectation, judgement, accepted)
 
     @property
     def target(self):
@@ -191,7 +204,8 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     run = SuiteRun(opened=opened, settings=settings, options=_safe_options(config, settings), redactor=redactor,
                    catalogue=catalogue, version=version, api_version=api_version, platform=platform,
                    expectations=_expectations(config, opened, catalogue, version, platform),
-                   seed=settings.hypothesis_seed, started=time.time())
+                   seed=settings.hypothesis_seed, started=time.time(),
+                   allow_undecided=_allowed_undecided(config.option.allow_undecided, catalogue))
     config.stash[RUN] = run
     stem = report_files.ReportFiles.stem(version, opened.is_double)
     run.files = report_files.ReportFiles.for_stem(reports_dir, stem, bool(config.option.htmlpath),
@@ -236,16 +250,26 @@ def _load_catalogue(path: str | None) -> dict:
 
 
 def _expectations(config, opened: OpenedTarget, catalogue: dict, version: str, platform: str | None):
-    mode, baseline = config.option.expectations, None
+    mode, baseline, baseline_version = config.option.expectations, None, None
     if config.option.baseline:
         mode = "baseline"
         try:
-            baseline = expectations_module.load_baseline(Path(config.option.baseline))
+            baseline, baseline_version = expectations_module.load_baseline(Path(config.option.baseline))
         except expectations_module.BaselineError as error:
             raise pytest.UsageError(str(error)) from None
     elif opened.is_double and config.option.double_switches != "observed":
         mode = "none"  # switched by hand, the double imitates no build the catalogue speaks of
-    return expectations_module.Expectations(mode, catalogue, version, platform, baseline)
+    return expectations_module.Expectations(mode, catalogue, version, platform, baseline, baseline_version)
+
+
+def _allowed_undecided(values: list[str], catalogue: dict) -> frozenset[str]:
+    """--allow-undecided: behaviour ids (comma-separated, the option repeatable) or `all`."""
+    allowed = frozenset(name.strip() for value in values for name in value.split(",") if name.strip())
+    unknown = sorted(allowed - set(catalogue) - {"all"})
+    if unknown:
+        raise pytest.UsageError(f"--allow-undecided: no behaviour {', '.join(unknown)} in the catalogue; name "
+                                f"behaviours by their id (e.g. many-folders-cpu-load), or pass all")
+    return allowed
 
 
 def _check_budgets(option) -> None:
@@ -297,7 +321,7 @@ def _use_example_database(version: str, shrink: bool) -> None:
 
 def _safe_options(config: pytest.Config, settings: CheckSettings) -> dict:
     names = ("sync_binary", "sync_url", "sync_user", "allow_host_network", "sync_port", "double_profile",
-             "double_switches", "double_version", "expectations", "baseline", "catalogue")
+             "double_switches", "double_version", "expectations", "baseline", "catalogue", "allow_undecided")
     options = {name: getattr(config.option, name) for name in names}
     options.update((name, value) for name, value in asdict(settings).items() if name != "hypothesis_seed")
     if options["sync_url"]:  # a password inside the URL goes nowhere

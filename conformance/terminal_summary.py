@@ -17,31 +17,25 @@ def write_summary(terminalreporter, run: SuiteRun, config: pytest.Config) -> Non
     terminalreporter.section("behaviour verdicts")
     results = report.behaviour_results(run)
     for item in results:
-        marker = {expectations_module.EXPECTED_DEPARTURE: " (expected)", expectations_module.STALE: " (STALE)",
-                  expectations_module.REGRESSION: " (UNEXPECTED)", expectations_module.FIXED: " (FIXED)",
-                  expectations_module.DEPARTS_DIFFERENTLY: " (DEPARTS DIFFERENTLY)",
-                  expectations_module.UNKNOWN_BETWEEN: " (unknown between records)",
-                  expectations_module.NOT_RECORDED: " (not recorded)"}.get(item["judgement"], "")
+        marker = "" if item["judgement"] == expectations_module.AS_EXPECTED else (
+            " (expected)" if item["judgement"] == expectations_module.EXPECTED_DEPARTURE else
+            f" ({item['judgement']}, accepted)" if item["accepted_undecided"] else f" ({item['judgement'].upper()})")
         write_line(f"{item['verdict']:>13}  {item['behaviour']}{marker}: {item['reason']}"[:300])
-    failing = [item for item in results if item["judgement"] in expectations_module.FAILING]
+    failing = [item for item in results if item["fails"]]
     harness_errors = [result for result in run.results if result.harness_error]
-    problems = [f"{len(failing)} behaviour{'s' * (len(failing) != 1)} departing from them"] * bool(failing)
+    problems = [f"{len(failing)} behaviour{'s' * (len(failing) != 1)} failing them"] * bool(failing)
     problems += [f"{len(harness_errors)} harness error{'s' * (len(harness_errors) != 1)}"] * bool(harness_errors)
     if not run.complete:
         problems.append(f"run incomplete ({run.interrupted or run.selection or 'not every selected check ran'}): "
                         f"{len({result.check for result in run.results})} of {len(run.selected)} checks decided")
-    write_line(f"expectations: {report.expectations_label(run)}; "
-                                + ("; ".join(problems) if problems else "all met"), red=bool(problems))
+    if not results:
+        problems.append("no behaviour decided")
+    accepted = sum(item["accepted_undecided"] for item in results)
+    met = "all met" + (f" ({accepted} undecided, accepted by --allow-undecided)" if accepted else "")
+    write_line(f"expectations: {report.expectations_label(run)}; " + ("; ".join(problems) if problems else met),
+               red=bool(problems))
     for item in failing:
         write_line(f"  {item['judgement'].upper()}: {item['explanation']}"[:400], red=True)
-    for item in results:
-        if item["judgement"] == expectations_module.UNKNOWN_BETWEEN:
-            write_line(f"  {item['judgement']}: {item['explanation']}"[:400])
-    unrecorded = [item for item in results if item["judgement"] == expectations_module.NOT_RECORDED]
-    for source in dict.fromkeys(item["expected_from"] for item in unrecorded):
-        names = [item["behaviour"] for item in unrecorded if item["expected_from"] == source]
-        write_line(f"  not recorded: {len(names)} behaviour{'s' * (len(names) != 1)} reported as "
-                                    f"observed, not judged ({source.removeprefix('catalogue: ')})")
     if run.write_error:
         write_line(f"ERROR: {run.write_error}; the verdicts above are all this run keeps", red=True)
         return

@@ -95,7 +95,7 @@ def test_no_generated_request_crashes_sync(sync, sync_target, evidence, options)
         sync_target.reset()
         for request in crashing:
             evidence.reproducers += [sync.curl(Exchange.from_dict(request)), sync.script(Exchange.from_dict(request))]
-        repeated = ", ".join(f"{request['method']} {_twice(request['query'])}" for request in crashing)
+        repeated = ", ".join(sorted(f"{request['method']} {_twice(request['query'])}" for request in crashing))
         assert False, f"crashed by a parameter given twice, and again after a restart: {repeated}"
 
     @settings(max_examples=options.examples, suppress_health_check=list(HealthCheck), deadline=None)

@@ -70,6 +70,8 @@ def test_preferences_set_are_the_preferences_read(sync, evidence, options):
 
 
 def _differences(got, expected) -> dict:
+    """Every key that differs, (got, expected), in key order: the whole departure, the same every run."""
     if not isinstance(got, dict):
         return {"answer": got}
-    return {key: (got.get(key), expected.get(key)) for key in set(got) | set(expected) if got.get(key) != expected.get(key)}
+    return {key: (got.get(key), expected.get(key)) for key in sorted(set(got) | set(expected))
+            if got.get(key) != expected.get(key)}

@@ -171,6 +171,8 @@ def hostile_target(mode: str):
     """The URL of a fake instance misbehaving as `mode`; afterwards `.requests` of both servers."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
+    if mode == "gzip-bomb":
+        _gzip_bomb()  # made before it serves, so that making it takes none of a request's deadline
     elsewhere = _Server(("127.0.0.1", 0), _Elsewhere)
     server = _Server(("127.0.0.1", 0), _Handler)
     server.mode, server.elsewhere = mode, f"http://127.0.0.1:{elsewhere.server_address[1]}"
