@@ -38,6 +38,7 @@ MARKUP = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else each small answer waits for the client's delayed ACK
     server: "_Server"
 
     def log_message(self, *args) -> None:  # quiet

@@ -19,7 +19,7 @@ SHARE_RUNS = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/test
 LONGEST_FIRST = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/test_differential_switched_off.py",
                  "tests/checks_decide_both_ways/test_contradict.py", "tests/checks_decide_both_ways/test_profiles.py", "tests/checks_decide_both_ways/test_confirm.py",
                  "tests/test_cpu_load_check.py", "tests/test_docs.py", "tests/test_targets.py", "tests/test_matrix.py",
-                 "tests/test_redaction_and_reports.py", "tests/test_setup_errors.py",
+                 "tests/test_redaction_and_reports.py", "tests/test_setup_errors.py", "tests/test_hostile_targets.py",
                  "tests/test_expectations_and_fold.py")
 LAST = "tests/test_cpu_load_confirmed.py"
 

@@ -81,7 +81,7 @@ def test_escape_sequences_reach_the_terminal_as_text():
 def _attached_run(tmp_path: Path, mode: str) -> tuple:
     with hostile_target(mode) as served:
         run = run_conformance(tmp_path, "--sync-url", served.url, "--sync-user", "u", "--sync-password", "p",
-                              "--request-timeout", str(DEADLINE_S),
+                              "--request-timeout", str(DEADLINE_S), "--examples", "5",
                               checks=("conformance/test_get_version_matches_banner.py",
                                       "conformance/test_http_status_on_error.py"))
     return run, served
