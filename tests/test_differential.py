@@ -277,3 +277,22 @@ def test_a_directory_below_a_file_is_sent_as_it_is(tmp_path):
     assert side._resolve(Directory("d0", "file")) == f"{tmp_path}/d0"
     assert side._resolve(Directory("d0/inner", "file")) == f"{tmp_path}/d0/inner"
     assert (tmp_path / "d0").is_file()
+
+
+def test_a_run_whose_sequences_were_all_disturbed_compared_nothing(tmp_path):
+    """Both sides answer every request late (past half the request timeout): every sequence is disturbed
+    and played once more, nothing is compared, and the run says 'not compared' (exit 2), never '0
+    differences'; the index says the same."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    environment = {**child_environment(scratch), "SYNC_DOUBLE_SLOW_FROM_START": "1", "SYNC_DOUBLE_SLOW_ANSWER_S": "0.3"}
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance.differential", "--a", "double", "--b", "double", "--requests", "4",
+         "--max-steps", "2", "--request-timeout", "0.5", "--exit-code", "--reports-dir", str(tmp_path / "reports")],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "NOT COMPARED: only 0 of the 4 requests asked for were compared" in done.stdout
+    [report] = (tmp_path / "reports" / "differential").glob("*.json")
+    record = json.loads(report.read_text())
+    assert (record["outcome"], record["compared"]) == ("not compared", 0) and record["disturbed_sequences"]
+    assert "<td>not compared</td>" in (tmp_path / "reports" / "index.html").read_text()

@@ -36,12 +36,18 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-steps", type=int, default=25, help="longest generated sequence (default 25)")
     parser.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed)")
     parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
-    parser.add_argument("--exit-code", action="store_true", help="exit 1 when the targets differ")
+    parser.add_argument("--exit-code", action="store_true",
+                        help="exit 1 when the targets differ, 2 when too little was compared (see --min-coverage)")
+    parser.add_argument("--min-coverage", type=float, default=0.5, metavar="SHARE",
+                        help="the share of --requests that must be compared on undisturbed sequences (no pause, "
+                             "hang or slow answer) for the run to say anything (default 0.5)")
     add_launch_options(parser)
     args = parser.parse_args(argv)
     for name, least in (("requests", 1), ("max_steps", 1)):
         if getattr(args, name) < least:
             parser.error(f"--{name.replace('_', '-')} must be at least {least}")
+    if not 0 < args.min_coverage <= 1:
+        parser.error("--min-coverage must be a share above 0 and at most 1 (0.5: half the requests)")
     check_launch_options(parser, args)
     return args
 
@@ -67,10 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"A: {sides[0].label}\nB: {sides[1].label}\nseed {seed}; comparing {args.requests} requests...",
               flush=True)
         started = time.time()
-        run = Differential(*sides)
+        run = Differential(*sides, min_coverage=args.min_coverage)
         run.explore(args.requests, seed, args.max_steps)
-        print(f"{run.requests} requests in {run.sequences} sequences; {len(run.findings)} differences seen; "
-              f"shrinking...", flush=True)
+        print(f"{run.requests} requests in {run.sequences} sequences ({run.compared} on undisturbed ones); "
+              f"{len(run.findings)} differences seen; shrinking...", flush=True)
         run.shrink_all()
         paths = output.write(run, args.reports_dir, seed, started, [target.isolation for target in opened])
     except (SetupError, ReportsDirError, FoldError) as error:
@@ -86,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     print(output.summary(run))
     for path in paths:
         print(f"  {path}")
-    return 1 if args.exit_code and output.reproduced(run) else 0
+    if not args.exit_code:
+        return 0
+    return {output.NOT_COMPARED: 2, output.DIFFERENT: 1}.get(output.outcome(run), 0)
 
 
 if __name__ == "__main__":

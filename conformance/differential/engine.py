@@ -76,9 +76,12 @@ class BudgetSpent(Exception):
 class Differential:
     a: Side
     b: Side
-    requests: int = 0  # requests compared (each sent to both targets), replays included
+    requests: int = 0  # requests sent to both targets, replays included
     sequences: int = 0
     explored: tuple[int, int] = (0, 0)  # requests and sequences of the exploration, before any replay
+    compared: int = 0  # requests of the exploration on undisturbed sequences: what was really compared
+    asked: int = 0  # the requests the user asked to compare (--requests)
+    min_coverage: float = 0.5  # below this share of `asked` compared, nothing was compared
     findings: dict[str, Finding] = field(default_factory=dict)
     disturbed: list[dict] = field(default_factory=list)
 
@@ -106,7 +109,9 @@ class Differential:
 
     # -- exploration -----------------------------------------------------------------------------------
     def explore(self, budget: int, seed: int, max_steps: int) -> None:
-        """Play generated sequences until `budget` requests were compared."""
+        """Play generated sequences until `budget` requests were sent; a disturbed sequence is played
+        once more."""
+        self.asked = budget
         @settings(max_examples=10 ** 6, database=None, deadline=None, phases=[Phase.generate],
                   suppress_health_check=list(HealthCheck), report_multiple_bugs=False)
         @hypothesis_seed(seed)
@@ -114,7 +119,11 @@ class Differential:
         def one_sequence(steps: list[Step]) -> None:
             if self.requests >= budget:
                 raise BudgetSpent()
-            self._record(self.play(steps))
+            played = self.play(steps)
+            if played.disturbances and self.requests < budget:  # a pause or a slow answer: once more
+                self._record(played)
+                played = self.play(steps)
+            self._record(played)
         try:
             one_sequence()
         except BudgetSpent:
@@ -126,6 +135,7 @@ class Differential:
             self.disturbed.append({"steps": len(played.steps), "incidents": played.disturbances,
                                    "differences": sorted({d.key for found in played.differences for d in found})})
             return
+        self.compared += len(played.steps)
         for index, found in enumerate(played.differences):
             for difference in found:
                 if difference.key in self.findings:

@@ -43,7 +43,19 @@ def document(run: Differential, seed: int, started: float, isolation: list[str])
         "differences": [finding_record(finding) for finding in shown if finding.reproducer is not None],
         "not_reproduced": [finding_record(finding) for finding in shown if finding.reproducer is None],
         "disturbed_sequences": run.disturbed,
+        "compared": run.compared, "asked": run.asked, "min_coverage": run.min_coverage, "outcome": outcome(run),
     }
+
+
+NOT_COMPARED, DIFFERENT, NO_DIFFERENCE = "not compared", "differences", "no difference"
+
+
+def outcome(run: Differential) -> str:
+    """'not compared' when undisturbed sequences compared fewer requests than the coverage asked for
+    (a comparison that compared nothing is no 'no difference'); else whether any difference reproduced."""
+    if run.compared < run.min_coverage * run.asked:
+        return NOT_COMPARED
+    return DIFFERENT if reproduced(run) else NO_DIFFERENCE
 
 
 def write(run: Differential, reports_dir: Path, seed: int, started: float, isolation: list[str]) -> list[Path]:
@@ -65,9 +77,16 @@ def page(record: dict) -> str:
 
 def summary(run: Differential) -> str:
     found = reproduced(run)
-    lines = [f"{len(found)} differences reproduced" + (f", {len(run.findings) - len(found)} seen once and not "
-                                                      f"again" if len(run.findings) > len(found) else "")
-             + (f", {len(run.disturbed)} sequences disturbed (pause, hang, slow answer)" if run.disturbed else "")]
+    disturbed_keys = sorted({key for sequence in run.disturbed for key in sequence["differences"]})
+    lines = []
+    if outcome(run) == NOT_COMPARED:
+        lines.append(f"NOT COMPARED: only {run.compared} of the {run.asked} requests asked for were compared on "
+                     f"undisturbed sequences (at least {run.min_coverage:.0%} needed); the targets were paused, "
+                     f"slow or silent: see the disturbed sequences")
+    lines.append(f"{run.compared} requests compared on undisturbed sequences; {len(found)} differences reproduced"
+                 + (f", {len(run.findings) - len(found)} seen once and not again" if len(run.findings) > len(found) else "")
+                 + (f"; {len(run.disturbed)} sequences disturbed (pause, hang, slow answer), counting for nothing, "
+                    f"{len(disturbed_keys)} differences seen in them" if run.disturbed else ""))
     for finding in sorted(found, key=lambda finding: (KINDS.index(finding.difference.kind), finding.key)):
         lines.append(f"  {SECRETS.text(finding.key)}  ({len(finding.reproducer.steps)} steps)")
     return "\n".join(lines)
