@@ -44,6 +44,7 @@ def run_info(run) -> dict:
         "platform": platform.platform(), "machine": platform.machine(), "python": platform.python_version(),
         "suite_version": conformance.__version__, "suite_commit": _suite_commit(),
         "hypothesis_seed": run.seed, "restarts": run.target.restarts,
+        "start_notes": list(getattr(run.target, "start_notes", [])),
         "complete": run.complete, "interrupted": run.interrupted, "selection": run.selection,
         "checks_selected": len(run.selected), "checks_decided": len({result.check for result in run.results}),
         "behaviours_not_run": sorted({behaviour for behaviour, check in run.last_check_of.items()
@@ -193,6 +194,7 @@ def summary_html(run) -> list[str]:
              "binary sha256": info["binary_sha256"], "network": info["network_isolation"],
              "platform": info["target_platform"], "expectations": info["expectations"],
              "hypothesis seed": info["hypothesis_seed"], "restarts after crashes": info["restarts"],
+             "started again": "; ".join(info["start_notes"]) or None,
              "suite": f'{info["suite_version"]} ({info["suite_commit"] or "no git commit"})',
              "run": f'{info["started"]} to {info["finished"]}'}
     parts.append('<table class="evidence">' + "".join(

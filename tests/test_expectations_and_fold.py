@@ -418,3 +418,12 @@ def test_a_changed_object_shape_is_told_as_keys_added_gone_and_retyped():
     assert describe_changes(gone, new) == [
         "- get_os: HTTP 200 {os:str}", "+ get_os: HTTP 200 error 1 {error:int}",
         "~ get_prefs: HTTP 200: keys added: e; keys gone: b; type changed: a int->str"]
+
+
+def test_a_release_that_answers_every_request_late_is_never_all_met(tmp_path):
+    """Every answer past half the request timeout: every check inconclusive, every behaviour not judged."""
+    run = run_conformance(tmp_path, "--request-timeout", "0.5", checks=("conformance/test_get_folder_peers_empty.py",),
+                          env={"SYNC_DOUBLE_SLOW_FROM_START": "1", "SYNC_DOUBLE_SLOW_ANSWER_S": "0.3"})
+    assert run.process.returncode == 1, run.output[-3000:]
+    assert "all met" not in run.output and "NOT JUDGED: get-folder-peers-empty on 1.4.111" in run.output
+    assert run.document()["results"][0]["fails"] is True

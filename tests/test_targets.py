@@ -86,6 +86,30 @@ def test_a_wrapper_script_is_launched_like_the_build(tmp_path, double_wrapper):
     assert leftovers(run.tmp) == ([], [])
 
 
+@pytest.mark.parametrize("kills, started", [(1, True), (2, False)])
+def test_a_build_killed_from_outside_while_it_starts_is_started_once_more(tmp_path, kills, started):
+    """SIGKILL is no behaviour of the build: named by its signal, and tried once more, which the report says."""
+    count = tmp_path / "starts"
+    script = tmp_path / "btsync"
+    script.write_text(f"""#!/bin/sh
+case "$*" in *--help*) exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@";; esac
+echo x >> "{count}"
+if [ "$(wc -l < "{count}")" -le {kills} ]; then kill -9 $$; fi
+exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"
+""")
+    script.chmod(0o755)
+    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY,
+                          checks=("conformance/test_get_folder_peers_empty.py",))
+    if started:
+        assert run.process.returncode == 0, run.output[-2000:]
+        assert run.document()["run_info"]["start_notes"] == ["killed by signal 9 (SIGKILL) during start-up; "
+                                                              "started once more"]
+    else:
+        assert run.process.returncode == 4 and "killed by signal 9 (SIGKILL) during start-up, and again when " \
+            "started once more" in run.output, run.output[-2000:]
+    assert leftovers(run.tmp) == ([], [])
+
+
 def test_an_official_style_tarball_is_unpacked_and_launched(tmp_path, double_wrapper):
     archive = tmp_path / "btsync_x64.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
