@@ -311,12 +311,12 @@ def test_sigterm_during_the_peer_scenarios_leaves_no_instance_and_no_temp_dir(tm
 
 
 def test_the_double_translates_add_folder_refusals_as_1_4_111_does():
-    """Observed on 1.4.111 after set_prefs lang=25956: the UTF-8 text sent byte by byte as characters."""
+    """Observed on 1.4.111 after set_prefs lang=25956 (curl, the bytes: `ge\\303\\266ffnet`): German, in UTF-8."""
     import tempfile
 
     from fixtures.double.api import SyncState
     from fixtures.double.profiles import PROFILES
-    for profile, expected in (("1.4.111", "Zielordner kann nicht ge\u00c3\u00b6ffnet werden."),
+    for profile, expected in (("1.4.111", "Zielordner kann nicht geöffnet werden."),
                               ("1.3.106", "Can't open the destination folder.")):
         state = SyncState(PROFILES[profile], dict(PROFILES[profile].observed), "x", 1000)
         state.call({"method": "set_prefs", "lang": "25956"})
