@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -58,7 +59,8 @@ def test_bad_input_is_one_line_that_names_the_fix(tmp_path, args, message):
 
 BINARY = os.environ.get("SYNC_BINARY")
 API_KEY = os.environ.get("SYNC_API_KEY")
-REAL_BUILD_SEED = os.environ.get("DIFFERENTIAL_REAL_BUILD_SEED", "61")
+# A fresh seed each time, so the test looks somewhere new; DIFFERENTIAL_REAL_BUILD_SEED repeats one
+REAL_BUILD_SEED = os.environ.get("DIFFERENTIAL_REAL_BUILD_SEED") or str(random.SystemRandom().randrange(2 ** 32))
 # What the README ("Differential runs") says the double does not model, as a reproducer shows it: a
 # string of 42 or more characters of no secret's shape sent as a secret (the builds derive a read-only
 # secret from some, by a rule not visible from outside; the double refuses them all), set_prefs with a
@@ -98,9 +100,10 @@ def test_the_double_of_a_real_builds_version_differs_from_it_only_where_it_does_
     build.discard()
     run = run_differential(tmp_path, "--a", f"double:{build.version}", "--b", BINARY, "--requests", "2000",
                            "--seed", REAL_BUILD_SEED, env={"SYNC_API_KEY": API_KEY}, timeout=1800)
-    assert run.process.returncode == 0, run.output[-3000:]
+    again = f"seed {REAL_BUILD_SEED} (DIFFERENTIAL_REAL_BUILD_SEED={REAL_BUILD_SEED} repeats it)"
+    assert run.process.returncode == 0, f"{again}\n{run.output[-3000:]}"
     differences = run.document()["differences"]
-    assert [difference["key"] for difference in differences if not is_unmodelled(difference)] == []
+    assert [difference["key"] for difference in differences if not is_unmodelled(difference)] == [], again
     assert leftovers(run.tmp) == ([], [])
 
 

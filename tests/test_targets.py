@@ -326,6 +326,18 @@ def test_the_double_translates_add_folder_refusals_as_1_4_111_does():
         assert state.call({"method": "nosuch"}).document["message"] == "Invalid API method name or format."
 
 
+@pytest.mark.parametrize("length, error", [(1, 201), (15, 201), (16, 100), (20, 201), (32, 100)])
+def test_the_double_refuses_an_invalid_secret_before_or_after_the_directory_as_both_builds_do(length, error):
+    """Probed on 1.3.106 and 1.4.111 with an empty dir (what a dir given twice reads as): a secret of 16 or 32
+    characters is checked after the directory (100), others first (201)."""
+    from fixtures.double.api import SyncState
+    from fixtures.double.profiles import PROFILES
+    for profile in PROFILES.values():
+        state = SyncState(profile, dict(profile.observed), "x", 1000)
+        answer = state.call({"method": "add_folder", "dir": "", "secret": "Z" * length})
+        assert answer.document["error"] == error, (profile.version, length)
+
+
 def test_the_double_refuses_a_directory_added_again_through_dot_dot_as_each_build_does(tmp_path):
     """Probed on both builds: `d1/../d3` once d3 is added is error 200 on 1.4.111, 104 on 1.3.106."""
     from fixtures.double.api import SyncState
