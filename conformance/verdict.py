@@ -64,6 +64,10 @@ def may_yet_be_excused(incident: dict, subject: str | None) -> bool:
     return excused(incident, subject, [])
 
 
+# What an instance's fate is told by first: what happened to its process, then what its clients saw of it
+FATE_FIRST = ("died", "paused", "hung", "storage full", "slow", "no answer")
+
+
 def describe(incident: dict) -> str:
     where = incident.get("instance", "target")
     kind = incident["kind"]
@@ -71,6 +75,10 @@ def describe(incident: dict) -> str:
         text = f"the {where} died during the check ({incident.get('process')}"
         if incident.get("last_request"):
             text += f"; last asked: {incident['last_request']}"
+        last_line = next((line.strip() for line in reversed((incident.get("log_tail") or "").splitlines())
+                          if line.strip()), None)
+        if last_line:
+            text += f"; its log ends: {last_line[:160]!r}"
         return text + ")"
     if kind == "paused":
         lasted = f" for {incident['seconds']} s" if incident.get("seconds") is not None else ""
@@ -101,6 +109,9 @@ def decide(verdict: str, reason: str, incidents: list[dict], subject: str | None
             return Decision(INCONCLUSIVE, f"harness error: {harness_error}", harness_error)
         return Decision(verdict, reason)
     own = f"{verdict}: {harness_error or reason}" if verdict != INCONCLUSIVE else reason
+    # a death or a pause before the silences it explains, whichever was recorded first
+    troubles = sorted(troubles, key=lambda incident: FATE_FIRST.index(incident["kind"])
+                      if incident["kind"] in FATE_FIRST else len(FATE_FIRST))
     summary = "; ".join(dict.fromkeys(describe(incident) for incident in troubles[:3]))
     more = f" (+{len(troubles) - 3} more incidents)" if len(troubles) > 3 else ""
     return Decision(INCONCLUSIVE, f"{summary}{more}; so what the check saw is no verdict ({own})"[:900])

@@ -46,6 +46,16 @@ def test_the_reason_names_the_incident_and_keeps_what_the_check_saw():
     assert reason.endswith("(contradicted: get_prefs answered None)")
 
 
+def test_a_peers_death_is_told_before_the_silences_it_explains():
+    """Its clients see the silence first (the monitor records the death a moment later), and with many
+    incidents the death once fell among '+N more'."""
+    death = {**died(SEGV), "instance": "peer 1", "log_tail": "starting\n[20261202 17:00:01] assert failed in peers.cpp\n"}
+    silences = [{**silent(started), "instance": "peer 1"} for started in (9.0, 9.1, 9.2, 9.3)]
+    reason = decide("contradicted", "nothing arrived", silences + [death]).reason
+    assert reason.startswith("the peer 1 died during the check (status -11"), reason
+    assert "its log ends: '[20261202 17:00:01] assert failed in peers.cpp'" in reason
+
+
 def test_a_harness_error_without_incidents_stays_one():
     decision = decide(HARNESS_ERROR, "", [], harness_error="TypeError: 'NoneType' object is not a mapping")
     assert decision.verdict == "inconclusive" and decision.harness_error.startswith("TypeError")
