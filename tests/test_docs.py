@@ -107,6 +107,7 @@ def test_each_example_reproduces_only_on_a_target_that_shows_what_it_shows(repor
     assert (observed[CRASH]["outcome"], every[CRASH]["outcome"]) == ("output differs", "reproduces")
     assert "error': 3" in observed[CRASH]["got"]
     assert "SIGSEGV" in every[CRASH]["detail"] and "restarted for the next example" in every[CRASH]["detail"]
+    assert "crashed it again when replayed" in every[CRASH]["detail"]
     assert every[LOOP]["got"] == "{'result': 0}\n" * 3  # the restarted target answered the next example
     assert observed[FOLDERS]["outcome"] == "raised" and "no attribute 'folders'" in observed[FOLDERS]["got"]
     assert "continuation" in observed[LOOP]["detail"]

@@ -21,7 +21,7 @@ from conformance.docs.document import Document
 from conformance.docs.matching import SecretPairs, VaryingOutputChecker
 from conformance.crashes import blame_crash
 from conformance.outcome import Evidence
-from conformance.verdict import describe
+from conformance.verdict import describe, is_crash
 from fixtures.redaction import SECRETS
 
 CHECK_FORMAT = "sync-docs-check/1"  # the JSON a check writes (python -m conformance.docs check)
@@ -68,8 +68,27 @@ class _Recorder(doctest.DocTestRunner):
             self.outcomes[id(example)] = (RAISED, last_line, "")
             return
         crash = describe(incident).replace(" during the check", "") + "; restarted for the next example"
-        documented = example.want.startswith("Traceback (most recent call last):")
-        self.outcomes[id(example)] = (REPRODUCES if documented else CRASHED, last_line, crash)
+        if not example.want.startswith("Traceback (most recent call last):"):
+            self.outcomes[id(example)] = (CRASHED, last_line, crash)
+            return
+        # a documented crash is reproduced as a run's verdict rule has it: a crash signal or a non-zero
+        # exit, and the same example crashing the restarted target again (a hang, a slow answer or a kill
+        # from outside is no crash)
+        again = self._replay(test, example) if is_crash(incident.get("exit_status")) else None
+        if again is not None and is_crash(again.get("exit_status")):
+            self.outcomes[id(example)] = (REPRODUCES, last_line, crash + "; crashed it again when replayed")
+        else:
+            why = "no crash" if not is_crash(incident.get("exit_status")) else "not again when replayed"
+            self.outcomes[id(example)] = (DIFFERS, last_line, f"{crash}; {why}, so the documented crash is "
+                                                              f"not reproduced")
+
+    def _replay(self, test, example) -> dict | None:
+        """The example once more on the restarted target; the incident it caused, if any."""
+        try:
+            exec(compile(example.source, f"<replay of line {example.lineno}>", "single"), dict(test.globs))
+        except Exception:  # what it raises is the client's view of the crash; the target's health decides
+            pass
+        return blame_crash(self.target, self.crashes)
 
 
 def run_examples(document: Document, target, prefer_pybtsync: bool = True) -> tuple[list[ExampleOutcome], str]:
