@@ -43,12 +43,19 @@ class Run:
         return self.info.get("target_kind") == "reference-double"
 
     @property
+    def is_partial(self) -> bool:
+        """A run cut short or of a selection: shown, marked, and never the version's run to compare with."""
+        return not self.info.get("complete", True)
+
+    @property
     def label(self) -> str:
-        return str(self.info.get("version")) + (" (double)" if self.is_double else "")
+        kinds = [kind for kind, holds in (("double", self.is_double), ("partial", self.is_partial)) if holds]
+        return str(self.info.get("version")) + (f" ({', '.join(kinds)})" if kinds else "")
 
     @property
     def sort_key(self) -> tuple:
-        return version_key(self.info.get("version")), self.is_double, str(self.info.get("started"))
+        return (version_key(self.info.get("version")), self.is_double, self.is_partial,
+                str(self.info.get("started")))
 
     @property
     def html_name(self) -> str | None:
@@ -77,9 +84,8 @@ def load_run(path: Path) -> Run:
 
 
 def load_runs(directory: Path) -> list[Run]:
-    # a .partial report stands beside a complete one of the same version (conformance/report_files.py)
-    paths = sorted(path for path in directory.glob("sync-*.json") if not path.name.endswith(".partial.json"))
-    return sorted((load_run(path) for path in paths), key=lambda run: run.sort_key)
+    """Every run's report, complete (sync-<version>.json) and partial (.partial.json), in version order."""
+    return sorted((load_run(path) for path in sorted(directory.glob("sync-*.json"))), key=lambda run: run.sort_key)
 
 
 def behaviour_fingerprint(result: dict | None) -> str | None:
@@ -180,12 +186,13 @@ def _cells(runs: list[Run], behaviour: str) -> tuple[list[dict | None], str | No
     cells, first_verdict_change, first_answer_change = [], None, None
     for run in runs:
         result = run.results.get(behaviour)
-        before = previous.get(run.is_double)
-        previous[run.is_double] = result if result is not None else before
+        before = None if run.is_partial else previous.get(run.is_double)  # a partial run is compared with none
+        if not run.is_partial:
+            previous[run.is_double] = result if result is not None else before
         if result is None:
             cells.append(None)
             continue
-        classes = [f"v-{result['verdict']}"]
+        classes = [f"v-{result['verdict']}"] + ["partial"] * run.is_partial
         if before is not None and before["verdict"] != result["verdict"]:
             classes.append("changed")
             first_verdict_change = first_verdict_change or run.label

@@ -2,18 +2,16 @@
 
 A complete run (every check of every behaviour has a verdict, nothing interrupted it) writes
 `reports/sync-<version>.{json,html,xml}`. An incomplete one (a selection with -k, -m or a file; Ctrl-C,
-SIGTERM, -x) writes the same names when no complete report of that version is there to lose; where one
-is, it writes `sync-<version>.partial.*` instead and says so, so a complete report is never replaced by
-less. To know which in time, a run that starts beside a complete report writes its HTML and XML under
-the partial names and moves them when it ends complete. The JSON and the HTML say whether the run was
-complete.
+SIGTERM, -x) writes `sync-<version>.partial.*`, whether or not a complete report is there: its name says
+what it is, and a complete report is never replaced by less. The HTML and XML are written under the
+partial names while the run goes on and moved when it ends complete. The JSON and the HTML say whether
+the run was complete.
 
 Last, every file is redacted once more with everything the run has learned by its end (a secret a peer
 learned after a check's evidence was written is still hidden).
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -53,7 +51,6 @@ class ReportFiles:
     json: Path
     html: Path | None
     xml: Path | None
-    staged: bool  # a complete report was there when the run began: write under the partial names first
 
     @staticmethod
     def stem(version: str, is_double: bool) -> str:
@@ -62,28 +59,20 @@ class ReportFiles:
 
     @classmethod
     def for_stem(cls, directory: Path, stem: str, html_given: bool, xml_given: bool) -> ReportFiles:
-        files = cls(confined(directory, f"{stem}.json"), None if html_given else confined(directory, f"{stem}.html"),
-                    None if xml_given else confined(directory, f"{stem}.xml"), staged=False)
-        files.staged = files.complete_report_exists()
-        return files
+        return cls(confined(directory, f"{stem}.json"), None if html_given else confined(directory, f"{stem}.html"),
+                   None if xml_given else confined(directory, f"{stem}.xml"))
 
     def writing_path(self, final: Path) -> Path:
         """Where pytest-html or JUnit writes while the run goes on."""
-        return self.partial(final) if self.staged else final
+        return self.partial(final)
 
     @staticmethod
     def partial(path: Path) -> Path:
         return path.with_name(path.stem + PARTIAL + path.suffix)
 
-    def complete_report_exists(self) -> bool:
-        try:
-            return bool(json.loads(self.json.read_text()).get("run_info", {}).get("complete"))
-        except (OSError, ValueError, AttributeError):
-            return False
-
     def write_json(self, document: dict, complete: bool) -> Path:
         """Writes the JSON where it belongs (see the module doc); returns the path (OSError if it cannot)."""
-        path = self.json if complete or not self.complete_report_exists() else self.partial(self.json)
+        path = self.json if complete else self.partial(self.json)
         staged = self.partial(path) if path == self.json else path.with_name(path.name + ".tmp")
         staged.write_text(strict_json(document))
         os.replace(staged, path)
@@ -96,7 +85,7 @@ class ReportFiles:
         for final in (self.html, self.xml):
             if final is None or not self.writing_path(final).exists():
                 continue
-            if json_path == self.json and self.staged:
+            if json_path == self.json:
                 os.replace(self.partial(final), final)
             written.append(final if json_path == self.json else self.partial(final))
         return written

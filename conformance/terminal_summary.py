@@ -39,7 +39,6 @@ def write_summary(terminalreporter, run: SuiteRun, config: pytest.Config) -> Non
     if run.write_error:
         write_line(f"ERROR: {run.write_error}; the verdicts above are all this run keeps", red=True)
         return
-    kept = "" if run.complete or run.json_path == run.files.json else (
-        f" (incomplete, so written beside the complete report {run.files.json.name}, not over it)")
+    kept = "" if run.complete else " (incomplete, so named .partial: no complete report is replaced)"
     write_line(f"reports: {run.json_path}, {config.option.htmlpath} and {config.option.xmlpath}{kept}")
 

@@ -38,7 +38,7 @@ def test_builds_run_at_once_and_the_exit_status_is_their_judgement(tmp_path):
     assert "all met" in row_120 and "fixed: add-folder-missing-dir-refused" in row_121
     assert "run incomplete" in row_120  # -k selected one behaviour: a partial report, and it says so
     index = (tmp_path / "reports" / "index.html").read_text()
-    assert "1.4.120 (double)" in index and "1.4.121 (double)" in index
+    assert "1.4.120 (double, partial)" in index and "1.4.121 (double, partial)" in index
     assert leftovers(tmp_path / "tmp") == ([], [])
 
 

@@ -86,13 +86,13 @@ def test_json_report_has_the_documented_fields(run):
         assert item["reason"] and item["duration_s"] >= 0 and item["evidence"]
     assert info["target_platform"] == "linux-x64" and info["expectations"].startswith("catalogue, for 1.4.111")
     assert info["suite_version"] and info["banner"].startswith("BitTorrent Sync 1.4.111")
-    assert (run.reports_dir / "sync-1.4.111-double.html").is_file()
-    junit = (run.reports_dir / "sync-1.4.111-double.xml").read_text()
+    assert (run.reports_dir / "sync-1.4.111-double.partial.html").is_file()  # a selection of checks
+    junit = (run.reports_dir / "sync-1.4.111-double.partial.xml").read_text()
     assert junit.startswith("<?xml") and 'name="verdict"' in junit
 
 
 def test_no_secret_of_any_folder_reaches_the_reports(run):
-    text = json.dumps(run.document()) + run.html() + (run.reports_dir / "sync-1.4.111-double.xml").read_text()
+    text = json.dumps(run.document()) + run.html() + (run.reports_dir / "sync-1.4.111-double.partial.xml").read_text()
     exchanges = [exchange for item in run.document()["results"] for check in item["evidence"]
                  for exchange in check["evidence"]["exchanges"]]
     assert any("-secret/" in exchange["text"] for exchange in exchanges)

@@ -193,7 +193,7 @@ def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_nam
     if signal_name == "SIGTERM":  # the run ended for it and its teardown ran; after SIGKILL only the kernel acts
         assert dirs == []
         if after_s:  # signalled after the start: the report says why the run is incomplete
-            report = json.loads((tmp_path / "r" / "sync-1.4.111-double.json").read_text())
+            report = json.loads((tmp_path / "r" / "sync-1.4.111-double.partial.json").read_text())
             assert report["run_info"]["interrupted"].startswith("interrupted"), report["run_info"]
 
 

@@ -104,6 +104,9 @@ def load_inputs(paths: list[Path]) -> Inputs:
         record = _read(path)
         if record.get("format") == RUN_FORMAT:
             info = record.get("run_info", {})
+            if not info.get("complete", True):
+                raise WriteError(f"{path}: a partial run, whose verdicts cannot say whether an item holds on that "
+                                 f"build; give the reports of complete runs")
             is_double = info.get("target_kind") == "reference-double"
             build = Build(str(info.get("version")), str(info.get("target_platform") or "unknown"), is_double,
                           (info.get("options") or {}).get("double_switches") if is_double else None)
