@@ -198,8 +198,10 @@ class Matrix:
                    if item.get("fails", item.get("judgement") in FAILING)]
         accepted = sum(1 for item in results if item.get("accepted_undecided"))
         complete = document.get("run_info", {}).get("complete", False)
-        judgement = ("; ".join(failing) if failing else "all met" if results else "no behaviour decided") + (
-            f" ({accepted} undecided, accepted)" if accepted else "") + ("" if complete else "; run incomplete")
+        met = "all met" if complete else "run incomplete"  # as the run's own summary says it
+        judgement = ("; ".join(failing) + ("" if complete else "; run incomplete") if failing
+                     else met if results else "no behaviour decided") + (f" ({accepted} undecided, accepted)"
+                                                                          if accepted else "")
         return {"build": build.spec, "version": document.get("run_info", {}).get("version", build.version),
                 "verdicts": " / ".join(f"{count} {verdict}" for verdict, count in counts.items()),
                 "judgement": judgement, "failed": code != 0, "seconds": build.seconds}
