@@ -194,6 +194,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus):
                                                   session.config.option.htmlpath))
         session.config.option.xmlpath = str(next((path for path in written if path.suffix == ".xml"),
                                                  session.config.option.xmlpath))
+        _tell_pytest_html(session.config, Path(session.config.option.htmlpath))
         report_files.redact_files(written + [Path(path) for path in (session.config.option.htmlpath,
                                                                      session.config.option.xmlpath) if path],
                                   run.redactor)
@@ -202,6 +203,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     return outcome
 
+
+
+def _tell_pytest_html(config: pytest.Config, html_path: Path) -> None:
+    """pytest-html prints the path it wrote ('Generated html report: ...') at the very end: the file's
+    final name, not the .partial one it was written under while the run went on."""
+    for plugin in config.pluginmanager.get_plugins():
+        if type(plugin).__module__.startswith("pytest_html") and hasattr(plugin, "_report_path"):
+            plugin._report_path = html_path.resolve()
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
