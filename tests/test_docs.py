@@ -17,7 +17,7 @@ from conformance.docs.write import Build, _history, render_html
 from tests.conftest import FAST, ROOT, child_environment, leftovers, run_conformance
 
 NOTES = ROOT / "tests" / "data" / "undocumented-behaviors.rst"
-ADD_FOLDER, FOLDERS, CRASH, LOOP = 24, 26, 35, 43  # the examples' lines in NOTES
+ADD_FOLDER, FOLDERS, GET_SECRETS, CRASH, LOOP = 24, 26, 28, 35, 43  # the examples' lines in NOTES
 
 
 def docs(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -64,7 +64,7 @@ def test_a_document_reads_as_items_with_their_examples():
         "Errors come back with HTTP 200", "Adding a folder gives it a plain secret",
         "A malformed secret makes Sync fall over",
         "Adding folders in a loop written without its continuation prompt still runs them all."]
-    assert [example.line for example in document.examples] == [14, 16, 17, ADD_FOLDER, FOLDERS, 28, CRASH, LOOP]
+    assert [example.line for example in document.examples] == [14, 16, 17, ADD_FOLDER, FOLDERS, GET_SECRETS, CRASH, LOOP]
     loop = document.examples[-1]
     assert loop.repaired and loop.source == "for n in range(3):\n    btsync.add_folder(tempfile.mkdtemp())\n"
     assert document.items[3].lines[0].startswith("This sentence runs on")  # the cut title's rest opens the prose
@@ -97,7 +97,11 @@ def test_a_document_secret_meets_the_same_live_secret_every_time():
 
 def test_each_example_reproduces_only_on_a_target_that_shows_what_it_shows(reports):
     observed, every = outcomes(reports, "double-1.4.111"), outcomes(reports, "double-1.4.111-all")
-    assert [observed[line]["outcome"] for line in (14, 16, 17, 28)] == ["reproduces"] * 4
+    assert [observed[line]["outcome"] for line in (14, 16, 17)] == ["reproduces"] * 3
+    # get_secrets on the document's own secret determines the answer: the double derives another read-only
+    # secret than the document shows, and that is no match, whatever its shape
+    assert observed[GET_SECRETS]["outcome"] == "output differs"
+    assert "secrets compared by value" in observed[GET_SECRETS]["detail"]
     # add_folder answers {"result": 0} only where add-folder-outcome-under-result is on
     assert (observed[ADD_FOLDER]["outcome"], every[ADD_FOLDER]["outcome"]) == ("output differs", "reproduces")
     assert observed[ADD_FOLDER]["got"] == "{'error': 0}\n"
@@ -166,3 +170,13 @@ def test_bad_input_is_one_line_that_names_the_fix(tmp_path, args, message):
     assert done.returncode == 2, done.stdout + done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
     assert leftovers(tmp_path / "tmp") == ([], [])
+
+
+def test_an_example_sending_the_documents_own_secret_compares_secrets_by_value():
+    secrets = SecretPairs()
+    documented, other = "A" + "2" * 32, "A" + "3" * 32
+    assert secrets.fixed_inputs(f"btsync.get_secrets('{documented}')") == [documented]
+    assert values_match({"read_only": "B" + "7" * 32}, {"read_only": "B" + "6" * 32}, {})  # same shape
+    assert not values_match({"read_only": "B" + "7" * 32}, {"read_only": "B" + "6" * 32}, {}, secrets_by_value=True)
+    secrets.live[documented] = other  # matched earlier: the live secret is sent instead, shapes compare
+    assert secrets.fixed_inputs(f"btsync.get_secrets('{documented}')") == []

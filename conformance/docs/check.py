@@ -97,10 +97,13 @@ def run_examples(document: Document, target, prefer_pybtsync: bool = True) -> tu
     secrets = SecretPairs()
     tempdirs = TempDirs(target)
     btsync, client_description = document_client(target.client, prefer_pybtsync)
-    recorder = _Recorder(target, VaryingOutputChecker(secrets))
+    checker = VaryingOutputChecker(secrets)
+    recorder = _Recorder(target, checker)
     namespace = {"btsync": btsync, "tempfile": tempdirs}
     outcomes = []
     for example in document.examples:
+        fixed = secrets.fixed_inputs(example.source)
+        checker.secrets_by_value = bool(fixed)
         source, substituted = secrets.substitute(example.source)
         runnable = doctest.Example(source, example.want, exc_msg=example.exc_msg, lineno=example.line)
         test = doctest.DocTest([runnable], namespace, document.path.name, str(document.path), example.line, None)
@@ -110,6 +113,8 @@ def run_examples(document: Document, target, prefer_pybtsync: bool = True) -> tu
         notes = [detail] if detail else []
         if substituted:
             notes.append(f"{substituted} of the document's secrets sent as the live ones they matched earlier")
+        if fixed:
+            notes.append("it sends the document's own secret, which determines the answer: secrets compared by value")
         if example.repaired:
             notes.append("lines under a ':' without '...' were read as the example's continuation")
         outcomes.append(ExampleOutcome(example.item, example.line, example.source, example.want, outcome,

@@ -3,8 +3,10 @@
 Both sides are read as Python literals and compared item by item. A string that is a secret (base32,
 33 characters or more) matches a secret of the same type letter and length; the same document secret
 must meet the same live one each time (`SecretPairs`, kept across the document, also lets later examples
-send the live secret where the document wrote its own). A Windows or POSIX path matches any path. Dicts
-match with the same keys, lists with the same length. Output that is no literal must be equal as text.
+send the live secret where the document wrote its own). But an example that sends a document secret of
+its own as it is (none matched earlier stands in for it) determines what it gets back: there secrets
+compare by value. A Windows or POSIX path matches any path. Dicts match with the same keys, lists with
+the same length. Output that is no literal must be equal as text.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import doctest
 import re
 
 SECRET = re.compile(r"^[A-Z2-7]{33,}$")
+QUOTED_SECRET = re.compile(r"""['"]([A-Z2-7]{33,})['"]""")
 PATH = re.compile(r"^(\\\\\?\\|[A-Za-z]:\\|/)")
 
 
@@ -30,6 +33,10 @@ class SecretPairs:
                 source, count = source.replace(documented, live), count + 1
         return source, count
 
+    def fixed_inputs(self, source: str) -> list[str]:
+        """The document's own secrets an example sends as they are: no live secret stands in for them."""
+        return [secret for secret in QUOTED_SECRET.findall(source) if secret not in self.live]
+
 
 _NOT_A_LITERAL = object()
 
@@ -41,16 +48,17 @@ def literal(text: str):
         return _NOT_A_LITERAL
 
 
-def values_match(want, got, pairs: dict[str, str]) -> bool:
+def values_match(want, got, pairs: dict[str, str], secrets_by_value: bool = False) -> bool:
     """`pairs` gathers document secret -> live secret for this comparison (kept only if it all matches)."""
     if isinstance(want, dict) and isinstance(got, dict):
-        return want.keys() == got.keys() and all(values_match(want[key], got[key], pairs) for key in want)
+        return want.keys() == got.keys() and all(values_match(want[key], got[key], pairs, secrets_by_value)
+                                                 for key in want)
     if isinstance(want, (list, tuple)) and isinstance(got, (list, tuple)):
-        return len(want) == len(got) and all(values_match(w, g, pairs) for w, g in zip(want, got))
+        return len(want) == len(got) and all(values_match(w, g, pairs, secrets_by_value) for w, g in zip(want, got))
     if isinstance(want, str) and isinstance(got, str):
         if want == got:
             return True
-        if SECRET.match(want) and SECRET.match(got):
+        if SECRET.match(want) and SECRET.match(got) and not secrets_by_value:
             if want[0] != got[0] or len(want) != len(got) or pairs.setdefault(want, got) != got:
                 return False
             return True
@@ -61,6 +69,7 @@ def values_match(want, got, pairs: dict[str, str]) -> bool:
 class VaryingOutputChecker(doctest.OutputChecker):
     def __init__(self, secrets: SecretPairs):
         self.secrets = secrets
+        self.secrets_by_value = False  # set per example: it sends a document secret of its own as it is
 
     def check_output(self, want: str, got: str, optionflags: int) -> bool:
         if super().check_output(want, got, optionflags):
@@ -69,7 +78,7 @@ class VaryingOutputChecker(doctest.OutputChecker):
         if expected is _NOT_A_LITERAL or printed is _NOT_A_LITERAL:
             return False
         pairs = dict(self.secrets.live)
-        if not values_match(expected, printed, pairs):
+        if not values_match(expected, printed, pairs, self.secrets_by_value):
             return False
         self.secrets.live.update(pairs)
         return True
