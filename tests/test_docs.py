@@ -180,3 +180,34 @@ def test_an_example_sending_the_documents_own_secret_compares_secrets_by_value()
     assert not values_match({"read_only": "B" + "7" * 32}, {"read_only": "B" + "6" * 32}, {}, secrets_by_value=True)
     secrets.live[documented] = other  # matched earlier: the live secret is sent instead, shapes compare
     assert secrets.fixed_inputs(f"btsync.get_secrets('{documented}')") == []
+
+
+class _UnhealthyOnce:
+    """A target whose health check finds one incident (then none), restarted without a word."""
+
+    def __init__(self, incident: dict):
+        self.incidents = [incident]
+
+    def check_health(self):
+        return self.incidents.pop() if self.incidents else None
+
+    def restart(self):
+        pass
+
+
+@pytest.mark.parametrize("incident", [
+    {"kind": "slow", "instance": "target", "request": "get_secrets", "seconds": 6.0},
+    {"kind": "died", "instance": "target", "process": "killed by signal 9 (SIGKILL)", "exit_status": -9}],
+    ids=["slow", "killed-from-outside"])
+def test_a_documented_traceback_is_not_reproduced_by_what_is_no_crash(incident):
+    import doctest
+
+    from conformance.docs.check import DIFFERS, _Recorder
+    recorder = _Recorder(_UnhealthyOnce(incident), VaryingOutputChecker(SecretPairs()))
+    # as the document shows it: no exception line, so doctest reports what the example raised as unexpected
+    example = doctest.Example("raise ConnectionError('no answer')\n",
+                              "Traceback (most recent call last):\n ...the process is gone...\n")
+    test = doctest.DocTest([example], {}, "doc", "doc.rst", 1, None)
+    recorder.run(test, out=lambda _text: None)
+    outcome, _, detail = recorder.outcomes[id(example)]
+    assert outcome == DIFFERS and "not reproduced" in detail, detail
