@@ -111,7 +111,7 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
     the check itself showed."""
     if result.verdict == CONTRADICTED:
         expectation = run.expectations.for_behaviour(result.behaviour)
-        if _foreseen(expectation, result.reason):
+        if expectations_module.foreseen(expectation, result.reason):
             test_report.outcome = "skipped"
             test_report.wasxfail = f"{result.behaviour} on {run.version}: contradicted, a part of the departure " \
                                    f"{expectation.source if expectation else 'nothing recorded'} foresees"
@@ -131,15 +131,6 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
             result.behaviour, run.version, outcome.verdict, outcome.expectation, outcome.judgement)
         if hasattr(test_report, "wasxfail"):
             del test_report.wasxfail
-
-
-def _foreseen(expectation, reason: str) -> bool:
-    """Whether a contradicting check's reason may be a part of the behaviour's expected departure."""
-    if expectation is None or expectation.basis == expectations_module.UNRECORDED:
-        return True  # nothing to judge by: the behaviour's judgement says so
-    candidates = expectation.neighbours or (expectation,)
-    return any(CONTRADICTED in side.verdicts and expectations_module.consistent_with(side, reason)
-               for side in candidates)
 
 
 def _assertion_reason(error: AssertionError) -> str:

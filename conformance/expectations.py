@@ -78,14 +78,6 @@ class Expectation:
         return " or ".join(self.verdicts)
 
 
-def departure_of(entry: dict) -> Departure | None:
-    """An entry's `departure`: one pattern or a list of them."""
-    departure = entry.get("departure")
-    if departure is None:
-        return None
-    return (departure,) if isinstance(departure, str) else tuple(departure)
-
-
 def departure_matches(departure: Departure, observation: tuple[str, ...]) -> bool:
     """Each pattern matches one reason of the observation whole, and each reason is matched: the whole
     departure, nothing more and nothing else."""
@@ -100,10 +92,15 @@ def departure_matches(departure: Departure, observation: tuple[str, ...]) -> boo
     return True
 
 
-def consistent_with(expectation: Expectation, reason: str) -> bool:
-    """Whether one contradicting check's reason is a part of a departure the expectation records (its
-    behaviour's other checks decide the rest)."""
-    return any(re.fullmatch(pattern, reason) for departure in expectation.departures for pattern in departure)
+def foreseen(expectation: Expectation | None, reason: str) -> bool:
+    """Whether one contradicting check's reason may be a part of its behaviour's expected departure (the
+    behaviour's other checks decide the rest): it matches a pattern of a departure recorded here (or on
+    either side, between two records that disagree), or nothing is recorded to judge it by."""
+    if expectation is None or expectation.basis == UNRECORDED:
+        return True  # the behaviour's judgement says 'not recorded'
+    return any(CONTRADICTED in side.verdicts and re.fullmatch(pattern, reason)
+               for side in expectation.neighbours or (expectation,)
+               for departure in side.departures for pattern in departure)
 
 
 def _platform_matches(wanted: str | None, platform: str | None) -> bool:
@@ -176,8 +173,11 @@ def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation
 
 
 def _departures(entry: dict) -> tuple[Departure, ...]:
-    departure = departure_of(entry)
-    return (departure,) if departure else ()
+    """An entry's `departure` (one pattern, or a list of them) as the one way it records."""
+    departure = entry.get("departure")
+    if departure is None:
+        return ()
+    return ((departure,) if isinstance(departure, str) else tuple(departure),)
 
 
 class BaselineError(ValueError):
@@ -186,7 +186,7 @@ class BaselineError(ValueError):
 
 def load_baseline(path: Path) -> tuple[dict[str, Expectation], str | None]:
     """An earlier complete run's JSON report as expectations, by behaviour: its verdict, and for a
-    contradicted behaviour its reasons as the departure (numbers and paths free to vary); and the
+    contradicted behaviour its reasons as the departure (measured figures and paths free to vary); and the
     baseline's version. BaselineError naming the problem."""
     try:
         document = json.loads(Path(path).read_text())
