@@ -1,6 +1,6 @@
-"""Wiring only: the suite's command-line options and its pytest plugin (conformance/plugin.py)."""
+"""Wiring only: the suite's command-line options and its pytest plugin (conformance/harness/plugin.py)."""
 
-pytest_plugins = ["conformance.plugin"]
+pytest_plugins = ["conformance.harness.plugin"]
 
 
 def pytest_addoption(parser):

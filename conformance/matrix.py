@@ -3,7 +3,7 @@
 A conformance run per build, several at once, then the fold (REPORTS_DIR/index.html) and a summary table.
 Each run is `python -m pytest conformance` in a process of its own, so each has its own network
 namespace, temp dirs and build instances, exactly as a single run has. BUILD is a target as
-conformance/target_specs.py writes it (a btsync executable, an official .tar.gz, `double:PROFILE@VERSION`)
+conformance/harness/target_specs.py writes it (a btsync executable, an official .tar.gz, `double:PROFILE@VERSION`)
 or a directory holding builds. Exit status 1 when any run fails its judgement or does not finish.
 """
 from __future__ import annotations
@@ -21,10 +21,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.expectations import FAILING
-from conformance.fold import FoldError, write_index
-from conformance.report_files import ReportFiles, ReportsDirError, check_reports_dir
-from conformance.target_specs import choice_for, run_command, slug, stop_on_sigterm_as_on_ctrl_c, worded_for
+from conformance.harness.command_line import run_command
+from conformance.harness.target_specs import choice_for, conformance_command, name_of
+from conformance.reporting.index import FoldError, write_index
+from conformance.reporting.report_files import ReportFiles, check_reports_dir
+from conformance.verdicts.expectations import FAILING
+from fixtures.attach import split_credentials
 from fixtures.build import PROJECT_ROOT, resolve_binary
 from fixtures.errors import SetupError
 from fixtures.target import double_settings
@@ -32,7 +34,6 @@ from fixtures.target import double_settings
 EXECUTABLE_NAMES = ("btsync", "rslsync")
 STOP_GRACE_S = 60.0  # a run stops its builds and removes its temp dirs on SIGINT; then it is killed
 PROGRESS = re.compile(r"\[\s*(\d+)%\]\s*$")
-REPORTS_LINE = re.compile(r"^reports: (\S+\.json)")
 
 
 @dataclass
@@ -81,16 +82,16 @@ def resolve(specs: list[str]) -> list[Build]:
             try:
                 build = resolve_binary(choice.binary)
             except SetupError as error:
-                raise worded_for(error, "") from None
+                raise error from None
             version = build.version
             build.discard()
         elif not choice.url:
             try:
                 double_settings(choice)
             except SetupError as error:
-                raise worded_for(error, f"{spec}: ") from None
+                raise error.named(f"{spec}:") from None
             version = choice.double_version or choice.double_profile
-        builds.append(Build(spec, slug(choice, version), version))
+        builds.append(Build(spec, name_of(choice, version), version))
     reports = [_report_stem(build) for build in builds]
     clashes = sorted({stem for stem in reports if stem and reports.count(stem) > 1})
     if clashes:
@@ -102,8 +103,28 @@ def resolve(specs: list[str]) -> list[Build]:
 
 def _report_stem(build: Build) -> str | None:
     """The report a run of the build writes, where known beforehand (not for an instance by URL)."""
-    choice = choice_for(build.spec)
-    return None if choice.url else ReportFiles.stem(build.version, is_double=not choice.binary)
+    return None if choice_for(build.spec).url else f"sync-{build.name}"
+
+
+def report_of(build: Build, reports_dir: Path) -> Path | None:
+    """The JSON report the build's run wrote (complete or partial): by its name where that was known
+    beforehand, else (an instance by URL) the one written since the run started that names its URL."""
+    stem = _report_stem(build)
+    candidates = [reports_dir / f"{stem}.json", ReportFiles.partial(reports_dir / f"{stem}.json")] if stem \
+        else sorted(reports_dir.glob("sync-*.json"))
+    written = [path for path in candidates if path.is_file() and path.stat().st_mtime >= build.started]
+    if stem is None:
+        base_url = split_credentials(build.spec)[0]
+        written = [path for path in written if _run_info(path).get("target") == base_url]
+    return max(written, key=lambda path: path.stat().st_mtime, default=None)
+
+
+def _run_info(path: Path) -> dict:
+    try:
+        info = json.loads(path.read_text()).get("run_info")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return info if isinstance(info, dict) else {}
 
 
 class Matrix:
@@ -135,7 +156,7 @@ class Matrix:
             raise
 
     def start(self, build: Build) -> Build:
-        command = run_command(choice_for(build.spec), self.reports_dir, self.pytest_options)
+        command = conformance_command(choice_for(build.spec), self.reports_dir, self.pytest_options)
         build.log_path = self.logs_dir / f"{build.name}.log"
         build.started = time.time()
         # a session of its own: Ctrl-C reaches the matrix, which stops each run in order
@@ -152,9 +173,6 @@ class Matrix:
             for line in build.process.stdout:
                 log.write(line)
                 build.last_lines = (build.last_lines + [line.rstrip()])[-15:]
-                reports = REPORTS_LINE.match(line)
-                if reports:
-                    build.report_path = Path(reports.group(1))
                 progress = PROGRESS.search(line)
                 if progress and int(progress.group(1)) // 25 > build.percent // 25:
                     build.percent = int(progress.group(1))
@@ -162,6 +180,7 @@ class Matrix:
 
     def finish(self, build: Build) -> None:
         build.finished = time.time()
+        build.report_path = report_of(build, self.reports_dir)
         row = self.row(build)
         self.say(build, f"finished in {build.seconds:.0f} s: {row['verdicts']}; {row['judgement']}")
 
@@ -253,26 +272,22 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     args, pytest_options = parse_arguments(sys.argv[1:] if argv is None else argv)
+    return run_command(lambda: run_matrix(args, pytest_options),
+                       interrupted="every run stopped (each stops its builds and removes its temp dirs)")
+
+
+def run_matrix(args: argparse.Namespace, pytest_options: list[str]) -> int:
     reports_dir = args.reports_dir.resolve()
-    try:
-        check_reports_dir(reports_dir)
-        builds = resolve(args.builds)
-        real = [build.spec for build in builds if choice_for(build.spec).binary]
-        if real and not os.environ.get("SYNC_API_KEY") and "--sync-api-key" not in pytest_options:
-            raise SetupError(f"{', '.join(real)}: a real build needs an API key; export SYNC_API_KEY=... "
-                             f"(never commit it)")
-    except (SetupError, ReportsDirError) as error:
-        print(f"ERROR: {error}", file=sys.stderr)
-        return 2
-    stop_on_sigterm_as_on_ctrl_c()
+    check_reports_dir(reports_dir)
+    builds = resolve(args.builds)
+    real = [build.spec for build in builds if choice_for(build.spec).binary]
+    if real and not os.environ.get("SYNC_API_KEY") and "--sync-api-key" not in pytest_options:
+        raise SetupError(f"{', '.join(real)}: a real build needs an API key; export SYNC_API_KEY=... "
+                         f"(never commit it)")
     matrix = Matrix(builds, args.jobs, reports_dir, pytest_options)
     started = time.time()
     print(f"{len(builds)} builds, {min(args.jobs, len(builds))} at a time; logs in {matrix.logs_dir}", flush=True)
-    try:
-        matrix.run()
-    except KeyboardInterrupt:
-        print("interrupted: every run stopped (each stops its builds and removes its temp dirs)", file=sys.stderr)
-        return 130
+    matrix.run()
     rows = [matrix.row(build) for build in builds]
     try:
         index = write_index(reports_dir)

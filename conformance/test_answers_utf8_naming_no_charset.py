@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("answers-utf8-naming-no-charset")
 

@@ -6,7 +6,7 @@ EXPECTATION: HTTP 400 on /api: since 1.2.61 only webui.api_key switches the API 
 """
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("api-disabled-without-key")
 

@@ -5,7 +5,7 @@ EXPECTATION: both answer HTTP 200 with the same version.
 """
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("api-trailing-slash-path")
 

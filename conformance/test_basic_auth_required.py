@@ -5,7 +5,7 @@ EXPECTATION: HTTP 401 both times, and no API answer in the body.
 """
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("basic-auth-required")
 

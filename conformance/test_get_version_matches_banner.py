@@ -7,7 +7,7 @@ version the API speaks for.
 """
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("get-version-matches-banner")
 

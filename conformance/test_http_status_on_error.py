@@ -10,8 +10,8 @@ so such names are not wrong requests and are not sent here.
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from conformance.helpers.strategies import unknown_method_names
 from fixtures.api_facts import METHODS_WITH_REQUIRED_PARAMETERS
-from conformance.strategies import unknown_method_names
 from fixtures.client import Exchange
 
 pytestmark = pytest.mark.behaviour("http-status-on-error")

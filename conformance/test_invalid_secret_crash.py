@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, find, settings
 from hypothesis.errors import NoSuchExample
 
-from conformance.crashes import provoke_crash
-from conformance.strategies import invalid_secrets
+from conformance.helpers.crashes import provoke_crash
+from conformance.helpers.strategies import invalid_secrets
 from fixtures.client import API_PATH, Exchange
 
 pytestmark = [pytest.mark.behaviour("invalid-secret-crash"), pytest.mark.destructive, pytest.mark.subject("crash")]

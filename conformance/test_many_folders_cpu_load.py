@@ -18,8 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conformance.crashes import blame_crash
-from conformance.outcome import inconclusive
+from conformance.helpers.crashes import blame_crash
+from conformance.helpers.folders import unrecorded
+from conformance.verdicts.outcome import inconclusive
 from fixtures.cpu import CpuSampler
 
 pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destructive]
@@ -30,7 +31,7 @@ HELD_BACK = "other work on the machine may have held it back"
 ADD_WORKERS = 8  # a request waits ~25-50 ms on real builds, busy or not; concurrent ones overlap
 
 
-def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, options):
+def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, options, added_folders):
     if sync_target.owned is None:
         inconclusive("no process to sample: the instance is not the suite's (attached by URL)")
     count = options.many_folders
@@ -44,16 +45,16 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
         if exchange.error_code() != 0:
             failures.append(exchange.summary())
 
-    sync.observers.remove(evidence.record)  # a thousand add_folder exchanges: the latencies stand for them
     interrupted = False
     try:
-        with CpuSampler(sync_target.pid) as sampler:
+        with CpuSampler(sync_target.owned.pid) as sampler:
             time.sleep(BASELINE_S)
             sampler.phase = "adding"
             started = time.monotonic()
             pool = ThreadPoolExecutor(ADD_WORKERS)
             try:
-                list(pool.map(add, range(count)))
+                with unrecorded(sync, evidence):  # a thousand add_folder exchanges: the latencies stand for them
+                    list(pool.map(add, range(count)))
             finally:  # on Ctrl-C or SIGTERM, drop the queued calls instead of waiting for all of them
                 pool.shutdown(cancel_futures=True)
             adding_s = time.monotonic() - started
@@ -61,17 +62,14 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
             time.sleep(SETTLE_S)
             sampler.phase = "after"
             time.sleep(options.cpu_window)
-        sync.observers.append(evidence.record)
         listed = sync.call("get_folders").json
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the run's end stops the target and takes every folder
         interrupted = True
         raise
     finally:
-        if evidence.record not in sync.observers:
-            sync.observers.append(evidence.record)
         blame_crash(sync_target, evidence)  # a death in the window is recorded before the reset below
         if not interrupted:
-            remove_added_folders(sync, sync_target, set(directories))
+            added_folders.remove_dirs(set(directories))
 
     idle, during, after = (sampler.mean(phase) for phase in ("idle", "adding", "after"))
     second_half = sampler.mean("after", from_fraction=0.5)
@@ -117,14 +115,3 @@ def _phase_bands(samples) -> list[tuple[float, float, str]]:
         else:
             bands.append((sample.t, sample.t, sample.phase))
     return bands
-
-
-def remove_added_folders(sync, sync_target, directories: set[str]) -> None:
-    """A launched instance starts again on fresh storage (fast); an attached one loses only our folders."""
-    if sync_target.owned is not None:
-        sync_target.reset()
-        return
-    listing = sync.call("get_folders").json
-    for entry in listing if isinstance(listing, list) else []:
-        if isinstance(entry, dict) and entry.get("dir") in directories:
-            sync.call("remove_folder", secret=entry["secret"])

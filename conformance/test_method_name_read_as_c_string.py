@@ -7,7 +7,7 @@ name is answered as the bare method is (the same JSON), not refused as an unknow
 """
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 from fixtures.client import API_PATH
 
 pytestmark = pytest.mark.behaviour("method-name-read-as-c-string")

@@ -14,16 +14,17 @@ non-zero, and does so again when the request is sent to the restarted process, c
 request (shrunk, for the search) as curl and Python lines. A request left unanswered otherwise (a hang, a
 death that does not come again) leaves the check inconclusive.
 """
+from urllib.parse import urlencode
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from urllib.parse import urlencode
 
+from conformance.helpers.crashes import provoke_crash
+from conformance.helpers.strategies import invalid_secrets
+from conformance.verdicts.outcome import inconclusive
 from fixtures.api_facts import API_METHODS
 from fixtures.client import Exchange
-from conformance.crashes import provoke_crash
-from conformance.outcome import inconclusive
-from conformance.strategies import invalid_secrets
 from fixtures.secret_format import ALPHABET, is_well_formed
 
 pytestmark = [pytest.mark.behaviour("no-request-crashes-sync"), pytest.mark.destructive,

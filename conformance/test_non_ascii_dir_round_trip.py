@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("non-ascii-dir-round-trip")
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("paths-slashes-escaped")
 

@@ -12,8 +12,8 @@ read-only peer of the same share receives everything.
 """
 import pytest
 
-from conformance.outcome import inconclusive
-from conformance.peers import listing
+from conformance.helpers.peers import listing
+from conformance.verdicts.outcome import inconclusive
 from fixtures.shared_tree import read_tree, write_tree
 
 pytestmark = [pytest.mark.behaviour("peers-add-folder-secret-serves-no-encrypted-peer"), pytest.mark.peers]

@@ -12,8 +12,8 @@ import os
 
 import pytest
 
-from conformance.outcome import inconclusive
-from conformance.peers import encryption_secrets, listing
+from conformance.helpers.peers import encryption_secrets, listing
+from conformance.verdicts.outcome import inconclusive
 from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-encrypted-peer-cannot-read"), pytest.mark.peers]

@@ -14,10 +14,10 @@ import socket
 
 import pytest
 
-from conformance.outcome import inconclusive
-from conformance.peers import PeerScenario, plain_secrets
-from fixtures.shared_tree import read_tree, write_tree
+from conformance.helpers.peers import PeerScenario, plain_secrets
+from conformance.verdicts.outcome import inconclusive
 from fixtures.errors import SetupError
+from fixtures.shared_tree import read_tree, write_tree
 
 pytestmark = [pytest.mark.behaviour("peers-known-hosts-without-lan"), pytest.mark.peers]
 

@@ -10,8 +10,8 @@ read-write peer's version back.
 """
 import pytest
 
-from conformance.outcome import inconclusive
-from conformance.peers import plain_secrets
+from conformance.helpers.peers import plain_secrets
+from conformance.verdicts.outcome import inconclusive
 from fixtures.shared_tree import read_tree, write_tree
 
 pytestmark = [pytest.mark.behaviour("peers-overwrite-changes-restores"), pytest.mark.peers]

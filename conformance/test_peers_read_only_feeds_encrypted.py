@@ -9,8 +9,8 @@ encrypted peer ends with every file and no plaintext marker.
 """
 import pytest
 
-from conformance.outcome import inconclusive
-from conformance.peers import encryption_secrets, listing
+from conformance.helpers.peers import encryption_secrets, listing
+from conformance.verdicts.outcome import inconclusive
 from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-read-only-feeds-encrypted"), pytest.mark.peers]

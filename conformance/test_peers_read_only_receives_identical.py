@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from conformance.outcome import inconclusive
-from conformance.peers import listing, plain_secrets
+from conformance.helpers.peers import listing, plain_secrets
+from conformance.verdicts.outcome import inconclusive
 from fixtures.shared_tree import read_tree
 
 pytestmark = [pytest.mark.behaviour("peers-read-only-receives-identical"), pytest.mark.peers]

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from conformance.outcome import inconclusive
-from conformance.peers import listing, plain_secrets
+from conformance.helpers.peers import listing, plain_secrets
+from conformance.verdicts.outcome import inconclusive
 from fixtures.shared_tree import read_tree, write_tree
 
 pytestmark = [pytest.mark.behaviour("peers-read-write-changes-reach-all"), pytest.mark.peers]

@@ -7,7 +7,7 @@ hold digits. A client that writes back what it read depends on it.
 """
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("prefs-value-types")
 

@@ -6,7 +6,7 @@ answers error 1 (no such folder).
 """
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("remove-folder-removes")
 

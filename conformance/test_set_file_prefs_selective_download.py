@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 from fixtures.shared_tree import write_tree
 
 pytestmark = pytest.mark.behaviour("set-file-prefs-selective-download")

@@ -8,7 +8,7 @@ afterwards answers the same.
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from conformance.strategies import known_hosts
+from conformance.helpers.strategies import known_hosts
 
 pytestmark = pytest.mark.behaviour("set-folder-hosts-round-trip")
 

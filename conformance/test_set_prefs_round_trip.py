@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conformance.outcome import inconclusive
-from conformance.strategies import DERIVED_PREFERENCES, preference_value
+from conformance.helpers.strategies import DERIVED_PREFERENCES, preference_value
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("set-prefs-round-trip")
 

@@ -5,7 +5,7 @@ EXPECTATION: set_prefs answers the same preferences get_prefs answers, not an er
 """
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = pytest.mark.behaviour("set-prefs-without-parameters-is-getter")
 

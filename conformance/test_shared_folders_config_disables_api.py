@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 from fixtures.errors import SetupError
 from fixtures.secret_format import random_secret
 

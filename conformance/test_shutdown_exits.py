@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 
 pytestmark = [pytest.mark.behaviour("shutdown-exits"), pytest.mark.destructive, pytest.mark.subject("exit")]
 
@@ -19,11 +19,11 @@ def test_shutdown_answers_and_the_process_exits(sync, sync_target, evidence):
         inconclusive("shutdown would stop an instance the suite cannot start again")
     exchange = sync.call("shutdown")
     deadline = time.monotonic() + EXIT_DEADLINE_S
-    while sync_target.exit_status() is None and time.monotonic() < deadline:
+    while sync_target.owned.exit_status() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    status = sync_target.exit_status()
+    status = sync_target.owned.exit_status()
     evidence.note("exit status", status)
-    sync_target.restart()
+    sync_target.owned.restart()
     assert exchange.error_code() == 0, f"shutdown answered {exchange.summary()}"
     assert status == 0, (f"the process was still running {EXIT_DEADLINE_S:g} s after shutdown" if status is None
                          else f"the process exited with status {status}")

@@ -10,7 +10,7 @@ reachable at 127.0.0.1:8888, not at 127.0.0.2:8888.
 import psutil
 import pytest
 
-from conformance.outcome import inconclusive
+from conformance.verdicts.outcome import inconclusive
 from fixtures.client import SyncClient
 from fixtures.launcher import DEFAULT_WEBUI_PORT, port_is_free
 from fixtures.sandbox import only_loopback

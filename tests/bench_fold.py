@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from conformance import fold
+from conformance import fold as fold_command
 from tests.test_expectations_and_fold import write_report
 
 
@@ -19,7 +19,7 @@ def main(behaviours: int = 500, versions: int = 12) -> None:
             write_report(reports, f"1.{minor}.0", {name: "confirmed" if (number + minor) % 7 else "contradicted"
                                                    for number, name in enumerate(names)})
         started = time.perf_counter()
-        fold.main(["--reports-dir", str(reports)])
+        fold_command.main(["--reports-dir", str(reports)])
         elapsed = time.perf_counter() - started
         size = (reports / "index.html").stat().st_size
     print(f"fold of {behaviours} behaviours x {versions} versions: {elapsed:.2f} s, index.html {size / 1e6:.1f} MB")

@@ -1,7 +1,7 @@
 """Benchmark: a full default conformance run per target, one after the other, against its floor (figures,
 not assertions).
 
-    python -m tests.bench_run [TARGET ...]     TARGET as conformance/target_specs.py writes it; default:
+    python -m tests.bench_run [TARGET ...]     TARGET as conformance/harness/target_specs.py writes it; default:
                                                double. Real builds need SYNC_API_KEY.
 
 The floor is what no scheduling of the checks can beat: start-up (from launch to the first request of
@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from conformance.target_specs import choice_for, run_command
+from conformance.harness.target_specs import choice_for, conformance_command
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO_FACT = "seconds the scenario ran"  # conformance/peers.py
+SCENARIO_FACT = "seconds the scenario ran"  # conformance/helpers/peers.py
 
 
 def behaviour_seconds(result: dict) -> float:
@@ -33,7 +33,7 @@ def behaviour_seconds(result: dict) -> float:
 def measure(spec: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-run-") as reports:
         launched = time.time()
-        done = subprocess.run(run_command(choice_for(spec), reports), cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(conformance_command(choice_for(spec), reports), cwd=ROOT, capture_output=True, text=True)
         wall = time.time() - launched
         found = sorted(Path(reports).glob("sync-*.json"))
         if not found:

@@ -4,7 +4,7 @@ import signal
 
 import pytest
 
-from conformance.suite_run import RUN
+from conformance.harness.suite_run import RUN
 
 
 @pytest.hookimpl(tryfirst=True)

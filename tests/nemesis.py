@@ -25,7 +25,7 @@ import time
 import pytest
 
 from fixtures.client import SyncClient
-from fixtures.watch import JOURNAL, slow_ms
+from fixtures.watch import JOURNAL
 
 SIGNALS = {"kill": signal.SIGKILL, "pause": signal.SIGSTOP, "slow": signal.SIGUSR1, "drop": signal.SIGUSR2}
 
@@ -82,7 +82,7 @@ class Nemesis:
                          if getattr(candidate, "base_url", None) == exchange.base_url), None)
         if pending["landed"] or instance is None or instance.pid != pending["pid"]:  # not after a restart
             return
-        if (self.fault == "slow" and exchange.answered and exchange.elapsed_ms > slow_ms()) or \
+        if (self.fault == "slow" and exchange.slow) or \
                 (self.fault == "drop" and not exchange.answered):
             self._land(pending)
 

@@ -5,7 +5,7 @@ in a run of its own, without a run (and its start-up) per behaviour. Peer scenar
 started once for the whole run, so peer checks are left to runs of their own."""
 import pytest
 
-from conformance.suite_run import RUN
+from conformance.harness.suite_run import RUN
 from fixtures.double.profiles import SWITCHES
 
 

@@ -4,7 +4,7 @@ import ast
 import re
 from pathlib import Path
 
-from conformance.catalogue import KINDS, load
+from conformance.verdicts.catalogue import KINDS, load
 from fixtures.double.profiles import SWITCHES_BY_FILE
 from tests.conftest import ROOT
 

@@ -23,11 +23,12 @@ from types import SimpleNamespace
 import pytest
 
 from conformance import test_many_folders_cpu_load as cpu_load
-from conformance.outcome import Evidence, Inconclusive
+from conformance.helpers.folders import AddedFolders
 from conformance.test_many_folders_cpu_load import HELD_BACK
+from conformance.verdicts.outcome import Evidence, Inconclusive
 from fixtures.cpu import CpuSampler
-from tests.test_weak_confirmations import Answers
 from tests.conftest import FAST, leftovers, run_conformance
+from tests.test_weak_confirmations import Answers
 
 CHECK = ("conformance/test_many_folders_cpu_load.py",)
 ONE_CORE = {min(os.sched_getaffinity(0))}
@@ -165,6 +166,7 @@ def test_a_starved_spinning_sync_is_neither_idle_before_nor_contradicted_after(t
     options = SimpleNamespace(many_folders=5, cpu_window=1.0, cpu_busy=80.0, cpu_idle=25.0)
     try:
         with pytest.raises(Inconclusive, match=words):
-            cpu_load.test_many_empty_folders_keep_a_core_busy(sync, target, evidence, options)
+            cpu_load.test_many_empty_folders_keep_a_core_busy(sync, target, evidence, options,
+                                                              AddedFolders(sync, target))
     finally:
         target.stop()

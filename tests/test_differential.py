@@ -39,14 +39,14 @@ def test_a_double_against_itself_differs_nowhere(same_double):
 
 def test_the_report_is_html_beside_the_json_and_linked_from_the_index(same_double):
     html = next((same_double.reports_dir / "differential").glob("*.html")).read_text()
-    assert "No difference" in html and "double-1.4.111" in html
+    assert "No difference" in html and "1.4.111-double" in html
     index = (same_double.reports_dir / "index.html").read_text()
-    assert 'href="differential/double-1.4.111-vs-double-1.4.111.html"' in index
+    assert 'href="differential/1.4.111-double-vs-1.4.111-double.html"' in index
 
 
 @pytest.mark.parametrize("args, message", [
     (["--a", "no/such/btsync", "--b", "double"], "--a no/such/btsync: not found"),
-    (["--a", "double:9.9.9", "--b", "double"], "--a 9.9.9: unknown; use one of 1.3.106, 1.4.111"),
+    (["--a", "double:9.9.9", "--b", "double"], "--a 9.9.9: no double profile of that name; use one of 1.3.106, 1.4.111"),
     (["--a", "double:1.4.111:bogus=on", "--b", "double"], "is not a switch of the double"),
     (["--a", "double", "--b", "double", "--requests", "0"], "--requests must be at least 1"),
 ])

@@ -96,7 +96,7 @@ def test_a_document_secret_meets_the_same_live_secret_every_time():
 
 
 def test_each_example_reproduces_only_on_a_target_that_shows_what_it_shows(reports):
-    observed, every = outcomes(reports, "double-1.4.111"), outcomes(reports, "double-1.4.111-all")
+    observed, every = outcomes(reports, "1.4.111-double"), outcomes(reports, "1.4.111-double-all")
     assert [observed[line]["outcome"] for line in (14, 16, 17)] == ["reproduces"] * 3
     # get_secrets on the document's own secret determines the answer: the double derives another read-only
     # secret than the document shows, and that is no match, whatever its shape
@@ -117,7 +117,7 @@ def test_each_example_reproduces_only_on_a_target_that_shows_what_it_shows(repor
 
 def test_pybtsync_raises_where_the_document_shows_an_answer(reports):
     pytest.importorskip("pybtsync")
-    with_pybtsync = outcomes(reports, "double-1.3.106")
+    with_pybtsync = outcomes(reports, "1.3.106-double")
     assert with_pybtsync[14]["outcome"] == "raised"
     assert with_pybtsync[14]["got"] == "Exception: Invalid API method name or format.\n"
 
@@ -161,7 +161,7 @@ def test_a_verdict_history_says_where_a_behaviour_stopped_holding():
 @pytest.mark.parametrize("args, message", [
     (["check", "no/such.rst"], "no/such.rst: no such file"),
     (["check", "README.md"], "no >>> examples to run"),
-    (["check", str(NOTES), "--target", "double:9.9.9"], "9.9.9: unknown"),
+    (["check", str(NOTES), "--target", "double:9.9.9"], "--target 9.9.9: no double profile of that name"),
     (["write", "README.md"], "README.md: not a JSON report"),
     (["write", "--reports-dir", "{tmp}/empty"], "no reports"),
 ])

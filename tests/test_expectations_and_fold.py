@@ -9,14 +9,33 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import fold
-from conformance.catalogue import CATALOGUE_PATH, Behaviour
-from conformance.expectations import (AS_EXPECTED, CARRIED_FORWARD, DEPARTS_DIFFERENTLY, EXPECTED_DEPARTURE, FAILING,
-                                      FIXED, NOT_JUDGED, NOT_RECORDED, RECORDED, REGRESSION, STALE, UNRECORDED,
-                                      Expectation, departure_matches, explain, from_catalogue, judge, judged,
-                                      load_baseline, reason_pattern, version_key)
-from conformance.fingerprint import describe_changes, shape
-from conformance.outcome import Evidence
+from conformance import fold as fold_command
+from conformance.verdicts.catalogue import CATALOGUE_PATH, Behaviour
+from conformance.verdicts.expectations import (
+    AS_EXPECTED,
+    CARRIED_FORWARD,
+    DEPARTS_DIFFERENTLY,
+    EXPECTED_DEPARTURE,
+    FAILING,
+    FIXED,
+    NOT_JUDGED,
+    NOT_RECORDED,
+    RECORDED,
+    REGRESSION,
+    STALE,
+    UNRECORDED,
+    Expectation,
+    departure_matches,
+    explain,
+    from_catalogue,
+    judge,
+    judged,
+    load_baseline,
+    reason_pattern,
+    version_key,
+)
+from conformance.verdicts.fingerprint import describe_changes, shape
+from conformance.verdicts.outcome import Evidence
 from fixtures.client import Exchange
 from tests.conftest import FAST, ROOT, run_conformance
 
@@ -349,7 +368,7 @@ def test_the_index_orders_versions_numerically_and_marks_changes(tmp_path):
     write_report(tmp_path, "1.4.82", {"a": "contradicted", "b": "confirmed", "c": "confirmed"}, digests={"c": "d1"})
     write_report(tmp_path, "1.3.106", {"a": "contradicted", "b": "confirmed", "c": "confirmed"})
     write_report(tmp_path, "1.4.111", {"a": "confirmed", "b": "confirmed", "c": "confirmed"}, double=True)
-    assert fold.main(["--reports-dir", str(tmp_path)]) == 0
+    assert fold_command.main(["--reports-dir", str(tmp_path)]) == 0
     page = (tmp_path / "index.html").read_text()
     header = page[page.index("<h2>Behaviours</h2>"):]
     assert header.index(">1.3.106<") < header.index(">1.4.82<") < header.index(">1.4.111<") < header.index(">1.4.111 (double)<")
@@ -407,7 +426,7 @@ def test_the_index_of_hundreds_of_behaviours_and_a_dozen_versions_is_one_plain_t
     for minor in range(12):
         write_report(tmp_path, f"1.{minor}.0", {name: "confirmed" if (number + minor) % 7 else "contradicted"
                                                 for number, name in enumerate(behaviours)})
-    assert fold.main(["--reports-dir", str(tmp_path)]) == 0
+    assert fold_command.main(["--reports-dir", str(tmp_path)]) == 0
     page = (tmp_path / "index.html").read_text()
     assert page.count("<tr>") >= 400 and "<script" not in page
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import Phase, settings
 from hypothesis.database import MultiplexedDatabase
 
-from conformance.suite_run import _use_example_database
+from conformance.harness.suite_run import _use_example_database
 
 
 @pytest.fixture

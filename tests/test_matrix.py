@@ -29,7 +29,7 @@ def test_builds_run_at_once_and_the_exit_status_is_their_judgement(tmp_path):
     done = matrix(tmp_path, "double:1.4.111@1.4.120", "double:1.3.106@1.4.121", "--", *FAST, *ONE_CHECK)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output  # 1.3.106's behaviour reported as 1.4.121: a fix since 1.4.111
-    for name in ("double-1.4.111-as-1.4.120", "double-1.3.106-as-1.4.121"):
+    for name in ("1.4.120-double", "1.4.121-double"):
         assert f"[{name}] started" in output and f"[{name}] finished in" in output
         assert (tmp_path / "reports" / "matrix" / f"{name}.log").read_text().strip()
     table = output[output.index("build  "):]
@@ -47,7 +47,7 @@ def test_builds_run_at_once_and_the_exit_status_is_their_judgement(tmp_path):
     (["/nonexistent/btsync"], "/nonexistent/btsync: not found"),
     (["double", "double:1.4.111"], "more than one build would write sync-1.4.111-double"),
     (["--jobs", "0", "double"], "--jobs 0: give at least 1"),
-    (["double:9.9.9"], "double:9.9.9: 9.9.9: unknown; use one of 1.3.106, 1.4.111"),
+    (["double:9.9.9"], "double:9.9.9: 9.9.9: no double profile of that name; use one of 1.3.106, 1.4.111"),
     (["double:1.4.111@next"], "double:1.4.111@next: next: not a version"),
 ])
 def test_bad_input_is_one_clear_line(tmp_path, args, phrase):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.catalogue import load
+from conformance.verdicts.catalogue import load
 from tests.conftest import ROOT, leftovers, run_conformance
 
 FAULTS = ("kill", "pause", "slow", "drop")

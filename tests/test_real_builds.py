@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from conformance.catalogue import load
-from conformance.expectations import FAILING
+from conformance.verdicts.catalogue import load
+from conformance.verdicts.expectations import FAILING
 from fixtures.build import DumpsDirGuard
 from tests.conftest import leftovers, run_conformance
 

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from conformance.outcome import CheckResult, behaviour_verdict
-from conformance.plots import line_chart
-from conformance.report import evidence_html
+from conformance.reporting.document import evidence_html
+from conformance.reporting.plots import line_chart
+from conformance.verdicts.outcome import CheckResult, behaviour_verdict
 from fixtures.redaction import Redactor, secret_token
 from tests.conftest import FAST, run_conformance
 

@@ -15,8 +15,8 @@ import pytest
 from fixtures import sandbox
 from fixtures import target as target_module
 from fixtures.build import reference_double
+from fixtures.errors import RUN_OPTIONS, SetupError
 from fixtures.launcher import LaunchedSync
-from fixtures.errors import SetupError
 from fixtures.target import TargetChoice, open_target
 from tests.conftest import VALID_LOOKING_KEY, leftovers, run_conformance
 
@@ -74,6 +74,8 @@ def refusal(tmp_path, monkeypatch):
     def message(**choice) -> str:
         with pytest.raises(SetupError) as refused:
             open_target(TargetChoice(**choice)).close()
+        named = [option for option in RUN_OPTIONS.values() if option in str(refused.value)]
+        assert not named, f"fixtures/ words its error with a command's option {named}: {refused.value}"
         assert leftovers(scratch) == ([], [])
         return str(refused.value)
     return message
@@ -132,7 +134,7 @@ def test_port_in_use():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         target = LaunchedSync(build, None, port=busy.getsockname()[1])
-        with pytest.raises(SetupError, match="is in use; free it or leave out --sync-port"):
+        with pytest.raises(SetupError, match="is in use; free it, or let the suite pick a free port"):
             target.start()
         target.stop()
 
@@ -147,13 +149,24 @@ def test_unreachable_attached_instance(refusal):
 
 @pytest.mark.parametrize("choice, phrase", [
     ({"double_switches": "crash=maybe"}, "is not a switch of the double"),
-    ({"double_profile": "9.9.9"}, "unknown; use one of 1.3.106, 1.4.111"),
-    ({"double_version": "latest"}, "--double-version latest: not a version; give numbers joined by dots"),
-    ({"url": "ftp://x", "binary": "/bin/true"}, "choose one target"),
+    ({"double_profile": "9.9.9"}, "9.9.9: no double profile of that name; use one of 1.3.106, 1.4.111"),
+    ({"double_version": "latest"}, "latest: not a version; give numbers joined by dots"),
     ({"url": "http://u:pw@127.0.0.1:99999"}, "the port is not a number from 1 to 65535"),
 ])
 def test_bad_target_options(refusal, choice, phrase):
     assert phrase in refusal(**choice)
+
+
+@pytest.mark.parametrize("args, line", [
+    (["--double-profile", "9.9.9"], "--double-profile 9.9.9: no double profile of that name"),
+    (["--double-version", "latest"], "--double-version latest: not a version"),
+    (["--sync-binary", "/no/such/btsync"], "--sync-binary /no/such/btsync: not found"),
+    (["--sync-url", "ftp://x"], "--sync-url 'ftp://x': not an http(s) URL"),
+    (["--sync-url", "http://127.0.0.1:1", "--sync-binary", "/bin/true"], "choose one target"),
+], ids=["profile", "version", "binary", "url", "both"])
+def test_a_run_names_its_own_option(tmp_path, args, line):
+    """fixtures/ says which input is wrong; `pytest conformance` names it by its own option."""
+    assert_clear_error(run_conformance(tmp_path, *args), line)
 
 
 def test_a_reports_dir_that_cannot_be_written(tmp_path):
@@ -200,7 +213,7 @@ def test_an_empty_catalogue_is_refused(tmp_path):
 
 
 def test_a_full_reports_dir_is_found_before_the_build_starts(tmp_path, monkeypatch):
-    from conformance import report_files
+    from conformance.reporting import report_files
     monkeypatch.setattr(report_files.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 1024})())
     with pytest.raises(report_files.ReportsDirError, match="only 0 MB free"):
         report_files.check_reports_dir(tmp_path)

@@ -11,10 +11,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from fixtures.build import reference_double
-from fixtures.launcher import LaunchedSync, die_with
 from conformance import test_many_folders_cpu_load as cpu_load
 from conformance.matrix import interruptible
+from fixtures.build import reference_double
+from fixtures.launcher import LaunchedSync, die_with
 from tests.conftest import FAST, ROOT, VALID_LOOKING_KEY, child_environment, leftovers, run_conformance
 
 

@@ -1,10 +1,10 @@
-"""The verdict rule on its own (conformance/verdict.py): an incident makes any outcome inconclusive,
+"""The verdict rule on its own (conformance/verdicts/verdict.py): an incident makes any outcome inconclusive,
 except the target's end where that end is the check's subject."""
 import signal
 
 import pytest
 
-from conformance.verdict import HARNESS_ERROR, decide, is_crash
+from conformance.verdicts.verdict import HARNESS_ERROR, decide, is_crash
 
 SEGV, KILL, TERM = -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGTERM
 
@@ -100,7 +100,7 @@ def test_an_unknown_subject_is_a_mistake_in_the_check():
 
 
 def test_a_harness_error_inside_hypothesis_is_named_by_its_first_exception():
-    from conformance.check_results import error_line
+    from conformance.harness.check_results import error_line
 
     class Raised:
         value = ExceptionGroup("Hypothesis found 2 distinct failures.", [TypeError("'NoneType' object is not a mapping"),

@@ -7,7 +7,7 @@ import pytest
 from conformance import test_api_trailing_slash_path as trailing_slash
 from conformance import test_remove_folder_removes as remove_folder
 from conformance import test_set_prefs_without_parameters_is_getter as set_prefs_getter
-from conformance.outcome import Evidence, Inconclusive
+from conformance.verdicts.outcome import Evidence, Inconclusive
 from fixtures.client import Exchange
 
 

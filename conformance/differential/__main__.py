@@ -1,7 +1,7 @@
 """python -m conformance.differential --a SPEC --b SPEC [--requests N] [--exit-code]
 
 Sends the same generated request sequences to two targets and reports every difference in their answers,
-each with the shortest sequence that shows it. See conformance/target_specs.py for SPEC.
+each with the shortest sequence that shows it. See conformance/harness/target_specs.py for SPEC.
 """
 from __future__ import annotations
 
@@ -14,14 +14,11 @@ from pathlib import Path
 from conformance.differential import output
 from conformance.differential.engine import Differential
 from conformance.differential.sides import Side
-from conformance.target_specs import (SPEC_HELP, add_launch_options, check_launch_options, choice_for, slug,
-                                      stop_on_sigterm_as_on_ctrl_c, worded_for)
-from conformance.fold import FoldError
-from conformance.report_files import ReportsDirError, check_reports_dir
-from fixtures.client import SyncClient
+from conformance.harness.command_line import run_command
+from conformance.harness.target_specs import SPEC_HELP, add_launch_options, check_launch_options, choice_for, name_of
+from conformance.reporting.report_files import check_reports_dir
 from fixtures.errors import SetupError
 from fixtures.target import OpenedTarget, open_target
-from fixtures.watch import JOURNAL
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -54,22 +51,24 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    return run_command(lambda: compare_targets(args), interrupted="both targets stopped, nothing written")
+
+
+def compare_targets(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(2 ** 32)
-    SyncClient.default_timeout = args.request_timeout
-    stop_on_sigterm_as_on_ctrl_c()
+    check_reports_dir(args.reports_dir)
     opened: list[OpenedTarget] = []
     try:
-        check_reports_dir(args.reports_dir)
         sides = []
         for role, spec in (("a", args.a), ("b", args.b)):
-            choice = choice_for(spec, role, args.sync_api_key, args.allow_host_network)
+            choice = choice_for(spec, role, args.sync_api_key, args.allow_host_network, args.request_timeout)
             try:
                 target = open_target(choice)
             except SetupError as error:
-                raise worded_for(error, f"--{role} ") from None
+                raise error.named(f"--{role}") from None
             opened.append(target)
             version = target.build.version if target.build else None
-            sides.append(Side(role, target.label, target.target, slug(choice, version)))
+            sides.append(Side(role, target.label, target.target, name_of(choice, version)))
         print(f"A: {sides[0].label}\nB: {sides[1].label}\nseed {seed}; comparing {args.requests} requests...",
               flush=True)
         started = time.time()
@@ -79,16 +78,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(run.findings)} differences seen; shrinking...", flush=True)
         run.shrink_all()
         paths = output.write(run, args.reports_dir, seed, started, [target.isolation for target in opened])
-    except (SetupError, ReportsDirError, FoldError) as error:
-        print(f"ERROR: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: both targets stopped, nothing written", file=sys.stderr)
-        return 130
     finally:
         for target in opened:
             target.close()
-        JOURNAL.close()
     print(output.summary(run))
     for path in paths:
         print(f"  {path}")

@@ -13,12 +13,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
-from hypothesis import HealthCheck, Phase, given, seed as hypothesis_seed, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
 
 from conformance.differential.compare import Answer, Difference, compare
 from conformance.differential.sides import Side
 from conformance.differential.steps import Step, sequences
-from conformance.verdict import is_crash
+from conformance.verdicts.verdict import is_crash
 from fixtures.watch import JOURNAL
 
 DISTURBANCES = ("paused", "slow", "hung", "storage full")
@@ -101,7 +102,7 @@ class Differential:
         self.sequences += 1
         for side in (self.a, self.b):  # a death the monitor has not sampled yet (it looks ten times a second)
             if side.owned:
-                side.instance.note_death()
+                side.instance.owned.note_death()
         roles = {self.a.instance.role, self.b.instance.role}
         disturbances = [incident for incident in JOURNAL.between(started, time.time())
                         if incident.get("instance") in roles and is_disturbance(incident)]

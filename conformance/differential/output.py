@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from conformance import pages
 from conformance.differential.compare import KINDS
 from conformance.differential.engine import Differential, Finding
-from conformance.fold import write_index
+from conformance.reporting import pages
+from conformance.reporting.index import write_index
 from fixtures.redaction import SECRETS
 from fixtures.untrusted import strict_json
 

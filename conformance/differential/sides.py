@@ -59,20 +59,20 @@ class Side:
         self._prepared = set()
 
     def _back_to_start(self) -> bool:
-        if self.owned and (self.instance.process is None or self.process_state() != "running"):
-            self.instance.restart()
+        if self.owned and not self.instance.owned.running():
+            self.instance.owned.restart()
             self.restarts += 1
         client = self.instance.client
         if self._baseline_prefs is None:
             prefs = client.call("get_prefs").json
             if not isinstance(prefs, dict):  # no answer (a pause, a kill): no baseline yet; afresh, try again
                 if self.owned:
-                    self.instance.reset()
+                    self.instance.owned.reset()
                     self.restarts += 1
                 return False
             self._baseline_prefs = prefs
         if not self._tidy(client) and self.owned:
-            self.instance.reset()
+            self.instance.owned.reset()
             self.restarts += 1
         return self._tidy(client)
 
@@ -135,9 +135,7 @@ class Side:
         return f'curl -sS {credentials}"{url}"'
 
     def process_state(self) -> str:
-        if not self.owned or self.instance.process is None:
-            return "running"
-        status = self.instance.process.poll()
+        status = self.instance.owned.exit_status() if self.owned else None
         return "running" if status is None else describe_exit(status)
 
     def _settle(self) -> None:

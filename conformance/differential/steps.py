@@ -14,7 +14,7 @@ from urllib.parse import quote, quote_plus
 
 from hypothesis import strategies as st
 
-from conformance.strategies import invalid_secrets, known_hosts, preference_value
+from conformance.helpers.strategies import invalid_secrets, known_hosts, preference_value
 from fixtures.api_facts import API_METHODS
 from fixtures.secret_format import ALPHABET, LENGTHS
 

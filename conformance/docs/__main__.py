@@ -3,7 +3,7 @@ python -m conformance.docs write [REPORT.json ...] [--doc DOC.rst]   the documen
 
 `check` writes REPORTS_DIR/docs/check-DOC-TARGET.json; `write` reads conformance reports (sync-*.json) and
 those check reports, and writes REPORTS_DIR/docs/DOC-VERSION.rst and .html per version and
-DOC-across-versions.rst and .html, then refreshes REPORTS_DIR/index.html. See conformance/target_specs.py
+DOC-across-versions.rst and .html, then refreshes REPORTS_DIR/index.html. See conformance/harness/target_specs.py
 for SPEC.
 """
 from __future__ import annotations
@@ -16,15 +16,15 @@ from pathlib import Path
 
 from conformance.docs import check, write
 from conformance.docs.document import DocumentError, read
-from conformance.fold import FoldError, write_index
-from conformance.report_files import ReportsDirError, check_reports_dir
-from conformance.target_specs import (SPEC_HELP, add_launch_options, check_launch_options, choice_for, slug,
-                                      stop_on_sigterm_as_on_ctrl_c, worded_for)
-from fixtures.client import SyncClient
+from conformance.harness.command_line import run_command
+from conformance.harness.target_specs import SPEC_HELP, add_launch_options, check_launch_options, choice_for, name_of
+from conformance.reporting.index import write_index
+from conformance.reporting.report_files import check_reports_dir
 from fixtures.errors import SetupError
 from fixtures.redaction import SECRETS
-from fixtures.watch import JOURNAL
+from fixtures.target import identity, open_target
 from fixtures.untrusted import strict_json
+
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m conformance.docs",
@@ -56,46 +56,34 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
-    stop_on_sigterm_as_on_ctrl_c()
-    try:
-        return run_check(args) if args.command == "check" else run_write(args)
-    except (SetupError, ReportsDirError, FoldError, DocumentError, write.WriteError) as error:
-        print(f"ERROR: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: the target stopped, nothing written", file=sys.stderr)
-        return 130
+    return run_command(lambda: run_check(args) if args.command == "check" else run_write(args),
+                       interrupted="the target stopped, nothing written",
+                       mistakes=(DocumentError, write.WriteError))
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from fixtures.target import identity, open_target  # starts builds: only for `check`
-
     document = read(args.document)
     if not document.examples:
         raise DocumentError(f"{args.document}: no >>> examples to run")
     if args.client == "pybtsync" and importlib.util.find_spec("pybtsync") is None:
         raise SetupError("--client pybtsync: pybtsync is not installed; `pip install pybtsync` or leave out --client")
     check_reports_dir(args.reports_dir)
-    SyncClient.default_timeout = args.request_timeout
-    choice = choice_for(args.target, "target", args.sync_api_key, args.allow_host_network)
+    choice = choice_for(args.target, "target", args.sync_api_key, args.allow_host_network, args.request_timeout)
     SECRETS.add(choice.api_key, "<api-key>")
     started = time.time()
     try:
-        try:
-            opened = open_target(choice)
-        except SetupError as error:
-            raise worded_for(error, "--target ") from None
-        try:
-            version, api_version, platform = identity(opened)
-            print(f"target: {opened.label}\ndocument: {args.document} ({len(document.examples)} examples)", flush=True)
-            outcomes, client = check.run_examples(document, opened.target, prefer_pybtsync=args.client != "adapter")
-        finally:
-            opened.close()
+        opened = open_target(choice)
+    except SetupError as error:
+        raise error.named("--target") from None
+    try:
+        version, api_version, platform = identity(opened)
+        print(f"target: {opened.label}\ndocument: {args.document} ({len(document.examples)} examples)", flush=True)
+        outcomes, client = check.run_examples(document, opened.target, prefer_pybtsync=args.client != "adapter")
     finally:
-        JOURNAL.close()
+        opened.close()
     record = {
         "format": check.CHECK_FORMAT, "document": str(args.document.resolve()), "document_title": document.title,
-        "target": SECRETS.text(opened.label), "target_slug": slug(choice, version),
+        "target": SECRETS.text(opened.label), "target_slug": name_of(choice, version),
         "version": version, "api_version": api_version, "platform": platform,
         "is_double": opened.is_double, "double_switches": choice.double_switches if opened.is_double else None,
         "client": client, "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),

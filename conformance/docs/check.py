@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from conformance.docs.clients import TempDirs, document_client
 from conformance.docs.document import Document
 from conformance.docs.matching import SecretPairs, VaryingOutputChecker
-from conformance.crashes import blame_crash
-from conformance.outcome import Evidence
-from conformance.verdict import describe, is_crash
+from conformance.helpers.crashes import blame_crash
+from conformance.verdicts.outcome import Evidence
+from conformance.verdicts.verdict import describe, is_crash
 from fixtures.redaction import SECRETS
 
 CHECK_FORMAT = "sync-docs-check/1"  # the JSON a check writes (python -m conformance.docs check)

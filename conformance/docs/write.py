@@ -20,8 +20,8 @@ from pathlib import Path
 
 from conformance.docs.check import CHECK_FORMAT, CRASHED, RAISED, one_line
 from conformance.docs.document import PROMPT, Document, Item
-from conformance.expectations import version_key
-from conformance.report import FORMAT as RUN_FORMAT
+from conformance.reporting.document import FORMAT as RUN_FORMAT
+from conformance.verdicts.expectations import version_key
 from fixtures.untrusted import file_part, printable
 
 OBSERVED = "observed-undocumented"

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from functools import cache
 
-from conformance.catalogue import load
+from conformance.verdicts.catalogue import load
 from fixtures.double.profiles import SWITCHES
 from tests.conftest import ROOT
 

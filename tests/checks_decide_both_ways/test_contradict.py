@@ -5,8 +5,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.checks_decide_both_ways.runs import (CATALOGUE, DECIDED_HERE, PEER_SWITCHES, WITHOUT_CPU_LOAD, checks_of,
-                                                collected_checks)
+from tests.checks_decide_both_ways.runs import (
+    CATALOGUE,
+    DECIDED_HERE,
+    PEER_SWITCHES,
+    WITHOUT_CPU_LOAD,
+    checks_of,
+    collected_checks,
+)
 from tests.conftest import FAST, leftovers, run_conformance
 
 # Each check contradicts, whatever its example: shrinking them (most of these runs' CPU where no example

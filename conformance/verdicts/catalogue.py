@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 import re._constants as re_constants
 import re._parser as re_parser
-
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
+CATALOGUE_PATH = Path(__file__).parent.parent / "catalogue.toml"
 KINDS = ("documented-quirk", "api-contract", "observed-undocumented")
 
 

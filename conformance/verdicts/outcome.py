@@ -9,7 +9,7 @@ A check is a pytest test. Its outcome becomes a verdict:
   as such, shown as `inconclusive`, and it makes the pytest run fail. Unknown is never a pass.
 
 Whatever the check ended with, the harness decides its verdict only after teardown, from that and from
-every incident of the instances during the check (conformance/verdict.py): a target that died, hung
+every incident of the instances during the check (conformance/verdicts/verdict.py): a target that died, hung
 or fell silent makes the check inconclusive.
 
 A behaviour's verdict folds its checks: any contradicted -> contradicted; else any inconclusive ->
@@ -23,9 +23,8 @@ from typing import Any
 
 from _pytest.outcomes import Skipped
 
-from conformance import fingerprint
+from conformance.verdicts import fingerprint
 from fixtures.client import Exchange
-from fixtures.watch import slow_ms
 
 CONFIRMED, CONTRADICTED, INCONCLUSIVE = "confirmed", "contradicted", "inconclusive"
 KEEP_EXCHANGES = 150
@@ -65,7 +64,7 @@ class Evidence:
         self.exchanges_total += 1
         kept = self.generated_signatures if _in_generated_example() else self.signatures
         kept.add(fingerprint.signature(exchange))
-        if len(self.exchanges) < KEEP_EXCHANGES or exchange.status != 200 or exchange.elapsed_ms > slow_ms():
+        if len(self.exchanges) < KEEP_EXCHANGES or exchange.status != 200 or exchange.slow:
             self.exchanges.append(exchange.to_dict())
 
     def absorb(self, other: Evidence) -> None:

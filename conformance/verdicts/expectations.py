@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE
+from conformance.verdicts.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE
 
 (AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, FIXED, NOT_JUDGED, DEPARTS_DIFFERENTLY, NOT_RECORDED) = (
     "as expected", "expected departure", "regression", "stale", "fixed", "not judged", "departs differently",

@@ -13,9 +13,9 @@ from html import escape
 import pytest_html.extras
 
 import conformance
-from conformance import expectations as expectations_module
-from conformance import plots
-from conformance.verdict import describe as describe_incident
+from conformance.reporting import plots
+from conformance.verdicts import expectations as expectations_module
+from conformance.verdicts.verdict import describe as describe_incident
 from fixtures.build import PROJECT_ROOT
 
 FORMAT = "sync-conformance-report/1"

@@ -2,12 +2,12 @@
 
 Both restart the target, so the next request, and the next check, meet a healthy one. The incidents
 they return are the journal's own records (fixtures/watch.py): marking one `reproduced` is what lets
-the verdict rule (conformance/verdict.py) count it as the observation of a crash check.
+the verdict rule (conformance/verdicts/verdict.py) count it as the observation of a crash check.
 """
 from __future__ import annotations
 
-from conformance.outcome import Evidence
-from conformance.verdict import is_crash
+from conformance.verdicts.outcome import Evidence
+from conformance.verdicts.verdict import is_crash
 
 
 def blame_crash(target, evidence: Evidence, **context) -> dict | None:
@@ -27,7 +27,7 @@ def provoke_crash(client, target, evidence: Evidence, path: str, params: dict, q
                   **context) -> dict | None:
     """Send one request; if the target does not survive it with a crash (a crash signal or a non-zero
     exit), send it again to the freshly restarted target. The crash incident, marked `reproduced` when the
-    second death was a crash too (conformance/verdict.py counts only those), or None when the target
+    second death was a crash too (conformance/verdicts/verdict.py counts only those), or None when the target
     survived or ended some other way (killed from outside, exit 0, a hang: incidents, not observations).
     `query`, when given, is the query string sent as it is (`params` then only describes it)."""
     exchange = client.request(path, params, query=query)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixtures.redaction import Redactor
-from fixtures.untrusted import strict_json, confined, file_part
+from fixtures.untrusted import confined, file_part, strict_json
 
 PARTIAL = ".partial"
 MIN_FREE_BYTES = 64 * 1024 * 1024  # a full run's reports take a few MB; a thousand-folder run more
@@ -44,6 +44,16 @@ def check_reports_dir(directory: Path) -> None:
                               f"{MIN_FREE_BYTES // 2 ** 20} MB; free some space or pass another directory")
 
 
+def target_name(version: str, is_double: bool, double_switches: str = "observed") -> str:
+    """The one name of a target in every file name the suite writes: 1.4.111 (a build, or an instance by
+    URL), 1.4.111-double, and 1.4.111-double-all for a double whose switches were set by hand (it
+    imitates no build, so its reports never replace those of the double as observed)."""
+    name = version + ("-double" if is_double else "")
+    if is_double and double_switches != "observed":
+        name += "-" + double_switches
+    return file_part(name)
+
+
 @dataclass
 class ReportFiles:
     """The final and the partial paths of one run's JSON, HTML and XML (the HTML and XML only where the
@@ -53,9 +63,9 @@ class ReportFiles:
     xml: Path | None
 
     @staticmethod
-    def stem(version: str, is_double: bool) -> str:
-        """What a run's reports are called: sync-1.4.111, and sync-1.4.111-double for the double."""
-        return file_part(f"sync-{version}" + ("-double" if is_double else ""))
+    def stem(version: str, is_double: bool, double_switches: str = "observed") -> str:
+        """What a run's reports are called: sync-1.4.111, sync-1.4.111-double for the double."""
+        return "sync-" + target_name(version, is_double, double_switches)
 
     @classmethod
     def for_stem(cls, directory: Path, stem: str, html_given: bool, xml_given: bool) -> ReportFiles:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import expectations as expectations_module
-from conformance import report
-from conformance.suite_run import SuiteRun
+from conformance.harness.suite_run import SuiteRun
+from conformance.reporting import document as report
+from conformance.verdicts import expectations as expectations_module
 from fixtures.untrusted import printable
 
 

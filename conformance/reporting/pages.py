@@ -1,4 +1,4 @@
-"""The suite's HTML pages from jinja2 templates (conformance/templates/): the index across versions, the
+"""The suite's HTML pages from jinja2 templates (conformance/reporting/templates/): the index across versions, the
 diff of two runs and a differential run's report. Values are escaped by the templates."""
 from __future__ import annotations
 

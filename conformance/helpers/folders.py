@@ -1,7 +1,10 @@
-"""Folders the checks add, and only those, removed again afterwards (never what the suite did not add)."""
+"""Folders the checks add, and only those, removed again afterwards (never what the suite did not add);
+a client whose exchanges a check keeps out of its evidence."""
 from __future__ import annotations
 
-from conformance.outcome import inconclusive
+from contextlib import contextmanager
+
+from conformance.verdicts.outcome import Evidence, inconclusive
 from fixtures.client import Exchange, SyncClient
 
 
@@ -43,3 +46,26 @@ class AddedFolders:
     def remove_all(self) -> None:
         while self.secrets:
             self.client.call("remove_folder", secret=self.secrets.pop())
+
+    def remove_dirs(self, directories: set[str]) -> None:
+        """Folders a check added at these directories by other means (many at once, say): a launched
+        instance starts again on fresh storage (fast, whatever their number); an attached one loses only
+        these folders."""
+        if self.target.owned is not None:
+            self.target.owned.reset()
+            return
+        listing = self.client.call("get_folders").json
+        for entry in listing if isinstance(listing, list) else []:
+            if isinstance(entry, dict) and entry.get("dir") in directories:
+                self.client.call("remove_folder", secret=entry["secret"])
+
+
+@contextmanager
+def unrecorded(client: SyncClient, evidence: Evidence):
+    """Within it, the client's exchanges stay out of the check's evidence (a thousand add_folder calls,
+    which a latency plot stands for); the harness still watches them."""
+    client.observers.remove(evidence.record)
+    try:
+        yield
+    finally:
+        client.observers.append(evidence.record)

@@ -11,17 +11,17 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conformance import catalogue as catalogue_module
-from conformance import expectations as expectations_module
-from conformance import report, report_files
-from conformance.outcome import INCONCLUSIVE, CheckResult, behaviour_verdict
-from conformance.target_specs import stop_on_sigterm_as_on_ctrl_c
+from conformance.harness.signals import stop_on_sigterm_as_on_ctrl_c
+from conformance.reporting import document as report
+from conformance.reporting import report_files
+from conformance.verdicts import catalogue as catalogue_module
+from conformance.verdicts import expectations as expectations_module
+from conformance.verdicts.outcome import INCONCLUSIVE, CheckResult, behaviour_verdict
 from fixtures.attach import split_credentials
 from fixtures.build import PROJECT_ROOT
-from fixtures.client import SyncClient
 from fixtures.errors import SetupError
 from fixtures.redaction import SECRETS, Redactor
-from fixtures.target import OpenedTarget, TargetChoice, identity, open_target
+from fixtures.target import OpenedTarget, TargetChoice, end_run, identity, open_target, watch_clients
 
 CHECKS_DIR = PROJECT_ROOT / "conformance"
 
@@ -156,22 +156,32 @@ def open_run(config: pytest.Config) -> None:
     except report_files.ReportsDirError as error:
         raise pytest.UsageError(str(error)) from None
     catalogue = _load_catalogue(config.option.catalogue)
-    SyncClient.default_timeout = config.option.request_timeout
     stop_on_sigterm_as_on_ctrl_c()
     choice = _choice(config)
+    watch_clients()
     try:
         opened = open_target(choice)
     except SetupError as error:
-        raise pytest.UsageError(str(error)) from None
+        end_run()
+        raise pytest.UsageError(str(error.as_run_option())) from None
+    except BaseException:
+        end_run()
+        raise
     try:
         _start_run(config, opened, choice, catalogue, reports_dir)
-    except BaseException:
+    except BaseException:  # the run never began: nothing for pytest_unconfigure to close
+        if RUN in config.stash:
+            del config.stash[RUN]
         opened.close()
+        end_run()
         raise
 
 
 def _choice(config: pytest.Config) -> TargetChoice:
     option = config.option
+    if (option.sync_url or os.environ.get("SYNC_URL")) and (option.sync_binary or os.environ.get("SYNC_BINARY")):
+        raise pytest.UsageError("both --sync-url and --sync-binary given (or SYNC_URL and SYNC_BINARY); "
+                                "choose one target")
     return TargetChoice(
         binary=option.sync_binary or os.environ.get("SYNC_BINARY") or None,
         api_key=option.sync_api_key or os.environ.get("SYNC_API_KEY") or None,
@@ -179,7 +189,7 @@ def _choice(config: pytest.Config) -> TargetChoice:
         user=option.sync_user or os.environ.get("SYNC_USER") or None,
         password=option.sync_password or os.environ.get("SYNC_PASSWORD") or None,
         allow_host_network=option.allow_host_network, port=option.sync_port,
-        ready_timeout=option.ready_timeout, double_profile=option.double_profile,
+        ready_timeout=option.ready_timeout, request_timeout=option.request_timeout, double_profile=option.double_profile,
         double_switches=option.double_switches, double_version=option.double_version,
         many_folders=option.many_folders)
 
@@ -207,7 +217,7 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
                    seed=settings.hypothesis_seed, started=time.time(),
                    allow_undecided=_allowed_undecided(config.option.allow_undecided, catalogue))
     config.stash[RUN] = run
-    stem = report_files.ReportFiles.stem(version, opened.is_double)
+    stem = report_files.ReportFiles.stem(version, opened.is_double, choice.double_switches)
     run.files = report_files.ReportFiles.for_stem(reports_dir, stem, bool(config.option.htmlpath),
                                                   bool(config.option.xmlpath))
     run.json_path = run.files.json
@@ -307,8 +317,7 @@ def _use_example_database(version: str, shrink: bool) -> None:
     """Hypothesis examples per Sync version (the double's apart); other versions' examples are replayed
     (read-only) too, so a counterexample found on one build is tried first on the next."""
     from hypothesis import Phase, settings
-    from hypothesis.database import (DirectoryBasedExampleDatabase, MultiplexedDatabase,
-                                     ReadOnlyDatabase)
+    from hypothesis.database import DirectoryBasedExampleDatabase, MultiplexedDatabase, ReadOnlyDatabase
     root = PROJECT_ROOT / ".hypothesis" / "sync"
     own = root / version
     others = [ReadOnlyDatabase(DirectoryBasedExampleDatabase(path))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass
 
-from conformance.outcome import INCONCLUSIVE
+from conformance.verdicts.outcome import INCONCLUSIVE
 
 HARNESS_ERROR = "harness error"
 CRASH_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE})

@@ -6,7 +6,7 @@ teardown. The incidents in it are the check's, except those of the peer scenario
 scenarios run in threads beside the other checks, and a peer check's scenario collects its own.
 
 Once an incident is in a check's window that nothing the check goes on to see can excuse (any incident,
-for a check without a subject; conformance/verdict.py), the check is inconclusive whatever it does next,
+for a check without a subject; conformance/verdicts/verdict.py), the check is inconclusive whatever it does next,
 and going on only costs time: each request to a paused or slowed instance waits out the request timeout,
 a crash hunt restarts the target for every try. So its next request from the main thread stops it,
 naming the incident; the requests after that one (its clean-up) go out as usual.
@@ -16,8 +16,8 @@ from __future__ import annotations
 import threading
 import time
 
-from conformance.outcome import inconclusive
-from conformance.verdict import describe, may_yet_be_excused
+from conformance.verdicts.outcome import inconclusive
+from conformance.verdicts.verdict import describe, may_yet_be_excused
 from fixtures.client import SyncClient
 from fixtures.peer_group import PEER_ROLES
 from fixtures.watch import JOURNAL
@@ -42,6 +42,15 @@ class VoidedCheckStop:
     def disarm(self) -> None:
         self.opened = None
 
+    def install(self) -> None:
+        """From now on it looks at every client's requests (for the length of a conformance run)."""
+        if self.before_request not in SyncClient.before_each:
+            SyncClient.before_each.append(self.before_request)
+
+    def uninstall(self) -> None:
+        if self.before_request in SyncClient.before_each:
+            SyncClient.before_each.remove(self.before_request)
+
     def before_request(self, client: SyncClient) -> None:
         if self.opened is None or client.health_probe or threading.current_thread() is not threading.main_thread():
             return
@@ -54,4 +63,3 @@ class VoidedCheckStop:
 
 
 VOIDED_CHECK_STOP = VoidedCheckStop()
-SyncClient.before_each.append(VOIDED_CHECK_STOP.before_request)

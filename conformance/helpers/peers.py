@@ -1,5 +1,5 @@
-"""What the peer scenarios share: folders shared among the instances of a PeerGroup, polling with a
-deadline, and views of what lies on each instance's disk.
+"""The peer scenario API a peer check uses: folders shared among the instances of a PeerGroup, polling
+with a deadline, and views of what lies on each instance's disk.
 
 Waiting is always polling against a deadline (`--peer-deadline`). A positive property whose deadline
 passes with nothing seen is inconclusive; it is contradicted only when the link was shown alive meanwhile
@@ -7,24 +7,19 @@ passes with nothing seen is inconclusive; it is contradicted only when the link 
 and the change still did not come. A negative property ("does not spread") is watched for `--peer-watch`
 seconds, or as long again as a later change took to arrive where it must, whichever is longer.
 
-Sync finds the peers of a new share on a timer (about 30 s on 1.4.111), so the scenarios run at the same
-time, each on shares of its own, in threads started with the run's first check, so that their waits
-overlap the other checks; each peer check then reports its own scenario's outcome and evidence. The
-whole set takes about as long as the slowest scenario.
+A peer check module defines `scenario(scene: PeerScenario)`; the harness runs every selected scenario
+in a thread of its own (conformance/harness/peer_runner.py), and the check reports its outcome with the
+`peer_outcome` fixture.
 """
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
-from conformance.outcome import Evidence, Inconclusive, inconclusive
+from conformance.verdicts.outcome import Evidence, inconclusive
 from fixtures.client import SyncClient
-from fixtures.errors import SetupError
 from fixtures.peer_group import PeerGroup
 from fixtures.shared_tree import read_tree, write_tree
-from fixtures.watch import JOURNAL
 
 POLL_S = 0.5
 
@@ -64,7 +59,7 @@ class PeerScenario:
         self.options = options
         self.evidence = Evidence()
         self.deadline_s = options.peer_deadline
-        self.clients = [SyncClient(instance.base_url, (instance.login, instance.password))
+        self.clients = [SyncClient(instance.base_url, (instance.login, instance.password), instance.request_timeout)
                         for instance in group.instances]
         self.talked_to: set[str] = set()  # base URLs of the instances this scenario sent requests to
         for client in self.clients:
@@ -178,90 +173,3 @@ def plain_secrets(client: SyncClient) -> dict[str, str]:
     if not {"read_write", "read_only"} <= set(generated):
         inconclusive(f"get_secrets gave no read_write and read_only secrets: {sorted(generated)}")
     return generated
-
-
-Scenario = Callable[[PeerScenario], None]
-
-
-def _started_group(target, peers: int) -> PeerGroup:
-    if target.owned is None:
-        inconclusive("peer scenarios start instances of the build; an attached instance has none to start")
-    group = PeerGroup(target.build, target.api_key, peers, target.double_settings)
-    try:
-        group.start()
-    except SetupError as error:
-        inconclusive(f"the peers could not be started: {error}")
-    return group
-
-
-class ConcurrentScenarios:
-    """Runs the selected peer scenarios at once, from the run's first check on, so that their waits
-    overlap the other checks. One long-lived thread starts the peer group (a build's parent-death signal
-    follows the thread that started it), then one thread per scenario, and stops the group when the last
-    has ended. `outcome(scenario)` waits for one and gives its evidence and the exception that ended it
-    (None when it returned)."""
-
-    def __init__(self, target, options, scenarios: list[Scenario], peers: int):
-        self.outcomes: dict[Scenario, tuple[Evidence, BaseException | None]] = {}
-        self.finished = {scenario: threading.Event() for scenario in scenarios}
-        self.runner = threading.Thread(target=self._run_all, args=(target, options, peers), daemon=True,
-                                       name="peer scenarios")
-        self.runner.start()
-
-    def _run_all(self, target, options, peers: int) -> None:
-        try:
-            group = _started_group(target, peers)
-        except Inconclusive as unable:
-            for scenario in self.finished:
-                self._finish(scenario, Evidence(), unable)
-            return
-        try:
-            threads = [threading.Thread(target=self._run, args=(scenario, group, options), daemon=True)
-                       for scenario in self.finished]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        finally:
-            group.stop()
-
-    def _run(self, scenario: Scenario, group: PeerGroup, options) -> None:
-        """Runs one scenario; every incident of the instances it used while it observed goes into its
-        evidence, so the check that reports it is decided with them (a peer that died is named in its
-        reason). Its clean-up (removing its shares) comes after: a death it provokes concerns the
-        scenarios still observing, not this one."""
-        started = time.time()
-        scene = PeerScenario(group, options)
-        error = None
-        try:
-            scenario(scene)
-        except BaseException as raised:  # an assertion (contradicted), inconclusive(), or a harness error
-            error = raised
-        observed = time.time()
-        for instance in group.instances:
-            instance.note_death()
-        used = [instance for instance in group.instances if instance.base_url in scene.talked_to]
-        used += [instance for own in scene.own_groups for instance in own.instances]
-        roles = {instance.role for instance in used}
-        scene.evidence.incidents += [incident for incident in JOURNAL.between(started, observed)
-                                   if incident.get("instance") in roles]
-        scene.evidence.note("seconds the scenario ran", round(observed - started, 1))
-        try:
-            scene.finish()
-        except Exception:
-            pass  # an instance gone at teardown: its folders go with it
-        self._finish(scenario, scene.evidence, error)
-
-    def _finish(self, scenario: Scenario, evidence: Evidence, error: BaseException | None) -> None:
-        self.outcomes[scenario] = (evidence, error)
-        self.finished[scenario].set()
-
-    def outcome(self, scenario: Scenario) -> tuple[Evidence, BaseException | None]:
-        self.finished[scenario].wait()
-        return self.outcomes[scenario]
-
-    def join(self, timeout: float) -> None:
-        """At the run's end, waits for the group to be stopped once every scenario is over; a run cut
-        short does not wait (the run's end stops every instance: fixtures/watch.py)."""
-        if all(event.is_set() for event in self.finished.values()):
-            self.runner.join(timeout)

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import signal
 import sys
 
-from fixtures.errors import SetupError
+from conformance.reporting.report_files import target_name
+from fixtures.client import REQUEST_TIMEOUT_S
 from fixtures.target import TargetChoice
-from fixtures.untrusted import file_part
 
 SPEC_HELP = ("SPEC: double, double:PROFILE, double:PROFILE@VERSION, double:PROFILE:SWITCHES, a btsync executable "
              "or .tar.gz, or http://user:password@host:port of a running instance.")
@@ -30,29 +28,8 @@ def add_launch_options(parser: argparse.ArgumentParser) -> None:
                         help="API key for real builds (default: $SYNC_API_KEY)")
     parser.add_argument("--allow-host-network", action="store_true",
                         help="run builds with the host's network (not recommended)")
-    parser.add_argument("--request-timeout", type=float, default=10.0, help="seconds per request (default 10)")
-
-
-def stop_on_sigterm_as_on_ctrl_c() -> None:
-    """A CI job being cancelled sends SIGTERM: end as Ctrl-C would, so that clean-up still stops every
-    build and removes its temp dirs. Either signal is also remembered (stop_requested)."""
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where SIGINT is ignored
-        signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
-
-
-_STOP_SIGNALS: list[int] = []
-
-
-def _raise_keyboard_interrupt(signum, frame) -> None:
-    _STOP_SIGNALS.append(signum)
-    raise KeyboardInterrupt(f"stopped by signal {signum}")
-
-
-def stop_requested() -> int | None:
-    """The signal that asked this process to stop, if one did. Its KeyboardInterrupt can be lost: one
-    raised while a finalizer (__del__) runs is printed and ignored, and the process goes on."""
-    return _STOP_SIGNALS[0] if _STOP_SIGNALS else None
+    parser.add_argument("--request-timeout", type=float, default=REQUEST_TIMEOUT_S,
+                        help=f"seconds per request (default {REQUEST_TIMEOUT_S:g})")
 
 
 def check_launch_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -60,12 +37,10 @@ def check_launch_options(parser: argparse.ArgumentParser, args: argparse.Namespa
         parser.error("--request-timeout must be a positive number of seconds")
 
 
-RUN_OPTION = re.compile(r"--(?:sync-binary|sync-url|double-profile|double-switches|double-version) ")
-
-
 def choice_for(spec: str, role: str = "target", api_key: str | None = None,
-               allow_host_network: bool = False) -> TargetChoice:
-    choice = TargetChoice(api_key=api_key, allow_host_network=allow_host_network, role=role)
+               allow_host_network: bool = False, request_timeout: float = REQUEST_TIMEOUT_S) -> TargetChoice:
+    choice = TargetChoice(api_key=api_key, allow_host_network=allow_host_network, role=role,
+                          request_timeout=request_timeout)
     if spec == "double" or spec.startswith("double:"):
         _, _, rest = spec.partition(":")
         profile, _, switches = rest.partition(":")
@@ -83,13 +58,7 @@ def choice_for(spec: str, role: str = "target", api_key: str | None = None,
     return choice
 
 
-def worded_for(error: SetupError, name: str) -> SetupError:
-    """A SetupError worded for a run's options (`--double-profile 9.9.9: unknown`), naming the target the
-    way this command took it instead (`name`, e.g. "--a " or "double:9.9.9: ")."""
-    return SetupError(RUN_OPTION.sub(name, str(error)))
-
-
-def run_command(choice: TargetChoice, reports_dir, options: list[str] = ()) -> list[str]:
+def conformance_command(choice: TargetChoice, reports_dir, options: list[str] = ()) -> list[str]:
     """`python -m pytest conformance` against the same target, its reports in `reports_dir` (run from the
     project's root)."""
     return [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
@@ -106,16 +75,7 @@ def _run_arguments(choice: TargetChoice) -> list[str]:
     return arguments + (["--double-version", choice.double_version] if choice.double_version else [])
 
 
-def slug(choice: TargetChoice, version: str | None) -> str:
-    """A file-name part that tells targets apart: 1.4.111, double-1.4.111, double-1.4.111-<switches>."""
-    if choice.url:
-        name = "instance-" + (version or "unknown")
-    elif choice.binary:
-        name = version or "build"
-    else:
-        name = f"double-{choice.double_profile}"
-        if choice.double_version:
-            name += f"-as-{choice.double_version}"
-        if choice.double_switches != "observed":
-            name += "-" + choice.double_switches
-    return file_part(name)
+def name_of(choice: TargetChoice, version: str | None) -> str:
+    """The target's name in file names (conformance/reporting/report_files.py), once its version is known."""
+    is_double = not (choice.url or choice.binary)
+    return target_name(version or "unknown", is_double, choice.double_switches)

@@ -1,5 +1,5 @@
-"""The pytest plugin of a conformance run, hooks and fixtures only: the run itself is conformance/suite_run.py,
-a check's verdict conformance/check_results.py, the terminal's summary conformance/terminal_summary.py.
+"""The pytest plugin of a conformance run, hooks and fixtures only: the run itself is conformance/harness/suite_run.py,
+a check's verdict conformance/harness/check_results.py, the terminal's summary conformance/reporting/terminal.py.
 Active only when the run selects checks under conformance/."""
 from __future__ import annotations
 
@@ -9,16 +9,29 @@ from pathlib import Path
 import pytest
 from _pytest.runner import runtestprotocol
 
-from conformance import report, report_files
-from conformance.check_results import (EVIDENCE, PHASE_ENDINGS, WINDOW_OPENED, check_result, phase_ending,
-                                       redact_report, report_verdict, subject_of)
-from conformance.check_window import VOIDED_CHECK_STOP
-from conformance.crashes import blame_crash
-from conformance.outcome import Evidence
-from conformance.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
-from conformance.target_specs import stop_requested
-from conformance.terminal_summary import write_summary
+from conformance.harness.check_results import (
+    EVIDENCE,
+    PHASE_ENDINGS,
+    WINDOW_OPENED,
+    check_result,
+    phase_ending,
+    redact_report,
+    report_verdict,
+    subject_of,
+)
+from conformance.harness.check_window import VOIDED_CHECK_STOP
+from conformance.harness.peer_runner import ConcurrentScenarios
+from conformance.harness.signals import stop_requested
+from conformance.harness.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
+from conformance.helpers.crashes import blame_crash
+from conformance.reporting import document as report
+from conformance.reporting import report_files
+from conformance.reporting.terminal import write_summary
+from conformance.verdicts.outcome import Evidence
+from fixtures.target import end_run
 from fixtures.untrusted import printable
+
+PEERS = 3  # instances in the peer group the scenarios share
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -26,18 +39,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "behaviour(id): the catalogue behaviour a check decides")
     config.addinivalue_line("markers", "destructive: may crash the instance or add hundreds of folders")
     config.addinivalue_line("markers", "subject(kind): the check observes the target's end, 'crash' or 'exit' "
-                                       "(see conformance/verdict.py)")
+                                       "(see conformance/verdicts/verdict.py)")
     config.addinivalue_line("markers", "peers: starts more instances and shares folders between them "
                                        "(deselect with -m 'not peers')")
     if not is_conformance_run(config) or config.option.help or config.option.collectonly:
         return
     open_run(config)
+    VOIDED_CHECK_STOP.install()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN, None)
     if run is not None:
+        VOIDED_CHECK_STOP.uninstall()
         run.opened.close()
+        end_run()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -68,6 +84,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     run = config.stash.get(RUN, None)
     if run is None:
         return
+    # the peer scenarios run in threads from the first check on; their checks, which wait for them, come
+    # last, so that every other check runs while the peers wait (for each other, or for a deadline)
+    items.sort(key=lambda item: bool(item.get_closest_marker("peers")))
     run.collected = sum(1 for item in items if item.get_closest_marker("behaviour"))
     modules: dict[str, set[str]] = {}
     for item in items:
@@ -131,9 +150,36 @@ def evidence(request, suite_run) -> Evidence:
     blame_crash(target, collected, blamed_on=request.node.nodeid)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def peer_scenarios(request):
+    """Every selected peer scenario, started with the run's first check (conformance/harness/peer_runner.py)."""
+    run = request.config.stash.get(RUN, None)
+    if run is None:  # the suite's own tests, not a conformance run
+        yield None
+        return
+    scenarios = [item.module.scenario for item in request.session.items
+                 if item.get_closest_marker("peers") and hasattr(item.module, "scenario")]
+    running = ConcurrentScenarios(run.target, run.settings, list(dict.fromkeys(scenarios)), PEERS) \
+        if scenarios else None
+    yield running
+    if running is not None:
+        running.join(timeout=30)
+
+
+@pytest.fixture
+def peer_outcome(peer_scenarios, evidence):
+    """`peer_outcome(scenario)`: waits for that scenario, takes over its evidence and ends as it ended."""
+    def report(scenario):
+        seen, error = peer_scenarios.outcome(scenario)
+        evidence.absorb(seen)
+        if error is not None:
+            raise error
+    return report
+
+
 @pytest.fixture(scope="session")
 def options(suite_run) -> CheckSettings:
-    """The run's settings (conformance/suite_run.py), read-only."""
+    """The run's settings (conformance/harness/suite_run.py), read-only."""
     return suite_run.settings
 
 
@@ -177,7 +223,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 @pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus):
     """Around pytest-html and JUnit writing their files: first what the run was (complete or not), then
-    the JSON, the files' final names and a last redaction (conformance/report_files.py)."""
+    the JSON, the files' final names and a last redaction (conformance/reporting/report_files.py)."""
     run = session.config.stash.get(RUN, None)
     if run is not None:
         if exitstatus == pytest.ExitCode.INTERRUPTED or stop_requested():

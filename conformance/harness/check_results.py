@@ -1,5 +1,5 @@
 """From a check's pytest reports to its verdict: how each phase ended, the incidents in its window, the
-verdict rule (conformance/verdict.py), and the verdict said back in pytest's terms and judged against
+verdict rule (conformance/verdicts/verdict.py), and the verdict said back in pytest's terms and judged against
 the expectations."""
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from conformance import expectations as expectations_module
-from conformance import report
-from conformance.check_window import incidents_in_window
-from conformance.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive
-from conformance.suite_run import SuiteRun
-from conformance.verdict import HARNESS_ERROR, decide
+from conformance.harness.check_window import incidents_in_window
+from conformance.harness.suite_run import SuiteRun
+from conformance.reporting import document as report
+from conformance.verdicts import expectations as expectations_module
+from conformance.verdicts.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE, CheckResult, Evidence, Inconclusive
+from conformance.verdicts.verdict import HARNESS_ERROR, decide
 from fixtures.untrusted import printable
 
 EVIDENCE = pytest.StashKey[Evidence]()

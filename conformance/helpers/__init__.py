@@ -1,0 +1,2 @@
+"""What checks import: the folders a check adds, provoking a crash, Hypothesis strategies, the peer
+scenario API."""

@@ -1,0 +1,264 @@
+"""Folds conformance reports into one view across versions, and diffs two runs.
+
+    python -m conformance.fold [--reports-dir reports] [--output reports/index.html]
+    python -m conformance.fold diff OLD.json NEW.json [--html FILE] [--exit-code]
+
+The index is a matrix, behaviours by runs (versions in version order, each build's reference-double run
+after it), each cell the verdict linking to its evidence in that run's HTML report. A cell is marked
+where the verdict differs from the previous run of the same kind (build or double), and, where the
+verdict is the same but the answers' fingerprints differ, as "answers changed". Each behaviour names the
+first run where its verdict changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from conformance.reporting import pages, plots
+from conformance.reporting.document import FORMAT, STYLE, behaviour_anchor
+from conformance.verdicts.expectations import reason_shape, version_key
+from conformance.verdicts.fingerprint import describe_changes
+
+VERDICT_MARKS = {"confirmed": "\u2714 confirmed", "contradicted": "\u2718 contradicted",
+                 "inconclusive": "? inconclusive"}
+
+
+class FoldError(Exception):
+    pass
+
+
+@dataclass
+class Run:
+    path: Path
+    info: dict
+    results: dict[str, dict]  # by behaviour id, in the report's order
+
+    @property
+    def is_double(self) -> bool:
+        return self.info.get("target_kind") == "reference-double"
+
+    @property
+    def is_partial(self) -> bool:
+        """A run cut short or of a selection: shown, marked, and never the version's run to compare with."""
+        return not self.info.get("complete", True)
+
+    @property
+    def label(self) -> str:
+        kinds = [kind for kind, holds in (("double", self.is_double), ("partial", self.is_partial)) if holds]
+        return str(self.info.get("version")) + (f" ({', '.join(kinds)})" if kinds else "")
+
+    @property
+    def sort_key(self) -> tuple:
+        return (version_key(self.info.get("version")), self.is_double, self.is_partial,
+                str(self.info.get("started")))
+
+    @property
+    def html_name(self) -> str | None:
+        html = self.path.with_suffix(".html")
+        return html.name if html.exists() else None
+
+    def duration_s(self) -> float | None:
+        try:
+            started, finished = (datetime.strptime(self.info[key], "%Y-%m-%dT%H:%M:%SZ") for key in ("started", "finished"))
+        except (KeyError, TypeError, ValueError):
+            return None
+        return (finished - started).total_seconds()
+
+
+def load_run(path: Path) -> Run:
+    try:
+        document = json.loads(path.read_text())
+    except OSError as error:
+        raise FoldError(f"{path}: cannot read it ({error.strerror})") from None
+    except ValueError as error:
+        raise FoldError(f"{path}: not JSON ({error}); delete it or run the suite again to rewrite it") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise FoldError(f"{path}: not a {FORMAT} report; fold only the JSON the suite writes "
+                        f"(reports/sync-<version>.json)")
+    return Run(path, document["run_info"], {item["behaviour"]: item for item in document["results"]})
+
+
+def load_runs(directory: Path) -> list[Run]:
+    """Every run's report, complete (sync-<version>.json) and partial (.partial.json), in version order."""
+    return sorted((load_run(path) for path in sorted(directory.glob("sync-*.json"))), key=lambda run: run.sort_key)
+
+
+def behaviour_fingerprint(result: dict | None) -> str | None:
+    """One digest over the fingerprints of a behaviour's checks."""
+    if result is None:
+        return None
+    digests = sorted(f"{check['check']}={check['evidence'].get('fingerprint', {}).get('digest')}"
+                     for check in result["evidence"])
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()[:12]
+
+
+def signatures(result: dict) -> set[str]:
+    return {signature for check in result["evidence"]
+            for signature in check["evidence"].get("fingerprint", {}).get("signatures", [])}
+
+
+# -- the diff of two runs -------------------------------------------------------------------------------
+@dataclass
+class Diff:
+    old: Run
+    new: Run
+    added: list[str]
+    removed: list[str]
+    changed: list[tuple[str, dict, dict]]   # verdict changed
+    reshaped: list[tuple[str, set, set]]    # same verdict, answers changed: (id, signatures gone, new ones)
+    reasoned: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # same verdict, reasons changed
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.reshaped or self.reasoned)
+
+
+def diff(old: Run, new: Run) -> Diff:
+    changed, reshaped, reasoned = [], [], []
+    for behaviour in new.results:
+        if behaviour not in old.results:
+            continue
+        before, after = old.results[behaviour], new.results[behaviour]
+        if before["verdict"] != after["verdict"]:
+            changed.append((behaviour, before, after))
+        elif behaviour_fingerprint(before) != behaviour_fingerprint(after):
+            reshaped.append((behaviour, signatures(before) - signatures(after), signatures(after) - signatures(before)))
+        elif reasons := changed_reasons(before, after):
+            reasoned.append((behaviour, reasons))
+    return Diff(old, new, [b for b in new.results if b not in old.results],
+                [b for b in old.results if b not in new.results], changed, reshaped, reasoned)
+
+
+def changed_reasons(before: dict, after: dict) -> list[tuple[str, str]]:
+    """(was, now) for each check whose reason says something else now; numbers and paths, which vary
+    from run to run of one build, are left out of the comparison."""
+    was = {check["check"]: check.get("reason", "") for check in before.get("evidence", [])}
+    now = {check["check"]: check.get("reason", "") for check in after.get("evidence", [])}
+    return [(was[check], now[check]) for check in sorted(set(was) & set(now))
+            if reason_shape(was[check]) != reason_shape(now[check])]
+
+
+def diff_text(found: Diff) -> str:
+    lines = [f"{found.old.label} ({found.old.path.name}) -> {found.new.label} ({found.new.path.name})"]
+    if found.empty:
+        return lines[0] + "\nno change: same behaviours, same verdicts, same answers, same reasons"
+    if found.changed:
+        lines.append(f"verdict changed ({len(found.changed)}):")
+        for behaviour, before, after in found.changed:
+            lines += [f"  {behaviour}: {before['verdict']} -> {after['verdict']}",
+                      f"    was: {before['reason'][:200]}", f"    now: {after['reason'][:200]}"]
+    if found.reshaped:
+        lines.append(f"same verdict, answers changed ({len(found.reshaped)}):")
+        for behaviour, gone, new in found.reshaped:
+            lines.append(f"  {behaviour}:")
+            lines += [f"    {line[:600]}" for line in describe_changes(gone, new)]
+    if found.reasoned:
+        lines.append(f"same verdict, reasons changed ({len(found.reasoned)}):")
+        for behaviour, reasons in found.reasoned:
+            lines.append(f"  {behaviour}:")
+            for was, now in reasons:
+                lines += [f"    was: {was[:200]}", f"    now: {now[:200]}"]
+    for title, names in (("added", found.added), ("removed", found.removed)):
+        if names:
+            lines.append(f"{title} ({len(names)}): {', '.join(names)}")
+    return "\n".join(lines)
+
+
+def diff_html(found: Diff) -> str:
+    return pages.render("diff.html.j2", report_style=STYLE, old=found.old.label, new=found.new.label,
+                        text=diff_text(found))
+
+
+# -- the index ------------------------------------------------------------------------------------------
+RUN_COLUMNS = ("run", "API version", "target", "platform", "sha256", "suite", "seed", "started", "run time",
+               "confirmed / contradicted / inconclusive", "reports")
+
+
+def _cells(runs: list[Run], behaviour: str) -> tuple[list[dict | None], str | None, str | None]:
+    """The row's cells (None where the run did not decide it), the label of the first run whose verdict
+    changed, and of the first whose answers did."""
+    previous: dict[bool, dict | None] = {}
+    cells, first_verdict_change, first_answer_change = [], None, None
+    for run in runs:
+        result = run.results.get(behaviour)
+        before = None if run.is_partial else previous.get(run.is_double)  # a partial run is compared with none
+        if not run.is_partial:
+            previous[run.is_double] = result if result is not None else before
+        if result is None:
+            cells.append(None)
+            continue
+        classes = [f"v-{result['verdict']}"] + ["partial"] * run.is_partial
+        if before is not None and before["verdict"] != result["verdict"]:
+            classes.append("changed")
+            first_verdict_change = first_verdict_change or run.label
+        elif before is not None and behaviour_fingerprint(before) != behaviour_fingerprint(result):
+            classes.append("reshaped")
+            first_answer_change = first_answer_change or run.label
+        cells.append({
+            "classes": " ".join(classes), "text": VERDICT_MARKS.get(result["verdict"], result["verdict"]),
+            "title": f"{result['verdict']} ({result.get('judgement', 'not judged')}): {result['reason'][:300]}",
+            "link": f"{run.html_name}#{behaviour_anchor(behaviour)}" if run.html_name else None})
+    return cells, first_verdict_change, first_answer_change
+
+
+def _run_row(run: Run) -> dict:
+    info = run.info
+    counts = {verdict: sum(1 for item in run.results.values() if item["verdict"] == verdict) for verdict in VERDICT_MARKS}
+    duration = run.duration_s()
+    return {
+        "label": run.label, "api_version": info.get("api_version") or "", "version_mismatch": info.get("version_mismatch"),
+        "target_kind": info.get("target_kind") or "", "platform": info.get("target_platform") or "",
+        "sha256": (info.get("binary_sha256") or "")[:16],
+        "suite": f"{info.get('suite_version') or ''} {info.get('suite_commit') or ''}",
+        "seed": info.get("hypothesis_seed") or "", "started": info.get("started") or "",
+        "run_time": f"{duration:.0f} s" if duration is not None else "",
+        "counts": " / ".join(str(counts[verdict]) for verdict in VERDICT_MARKS),
+        "links": [(name, name.rsplit(".", 1)[1]) for name in (run.path.name, run.html_name, run.path.with_suffix(".xml").name)
+                  if name and (run.path.parent / name).exists()]}
+
+
+def load_differentials(directory: Path) -> list[dict]:
+    """The differential runs' JSON reports (reports/differential/*.json), newest first."""
+    found = []
+    for path in sorted((directory / "differential").glob("*.json")):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and "differences" in record:
+            found.append({**record, "html": f"differential/{path.name[:-len('.json')]}.html"})
+    return sorted(found, key=lambda record: record.get("started", ""), reverse=True)
+
+
+def load_documents(directory: Path) -> list[str]:
+    """The written documents (reports/docs/*.html, `python -m conformance.docs write`), across versions first."""
+    names = sorted(path.name for path in (directory / "docs").glob("*.html"))
+    return sorted(names, key=lambda name: not name.endswith("-across-versions.html"))
+
+
+def write_index(reports_dir: Path, output: Path | None = None) -> Path:
+    output = output or reports_dir / "index.html"
+    try:
+        output.write_text(index_html(load_runs(reports_dir), load_differentials(reports_dir),
+                                     load_documents(reports_dir)))
+    except OSError as error:
+        raise FoldError(f"{output}: cannot write it ({error.strerror}); pass --output FILE") from None
+    return output
+
+
+def index_html(runs: list[Run], differentials: list[dict] = (), documents: list[str] = ()) -> str:
+    behaviours = list(dict.fromkeys(behaviour for run in reversed(runs) for behaviour in run.results))
+    rows = []
+    for behaviour in behaviours:
+        cells, first_verdict, first_answers = _cells(runs, behaviour)
+        statement = next(run.results[behaviour]["statement"] for run in reversed(runs) if behaviour in run.results)
+        rows.append({"behaviour": behaviour, "statement": statement, "cells": cells, "first_verdict": first_verdict,
+                     "first_answers": first_answers})
+    durations = [(run.label, run.duration_s()) for run in runs if run.duration_s() is not None]
+    return pages.render(
+        "index.html.j2", report_style=STYLE, run_columns=RUN_COLUMNS, runs=[_run_row(run) for run in runs],
+        rows=rows, changed_rows=sum(1 for row in rows if row["first_verdict"]), differentials=list(differentials),
+        documents=list(documents), run_time_chart=plots.bar_chart(durations, "seconds per conformance run"))
