@@ -1,13 +1,16 @@
 """python -m conformance.fold [--reports-dir reports] [--output reports/index.html]
 python -m conformance.fold diff OLD.json NEW.json [--html FILE] [--exit-code]
+python -m conformance.fold page REPORT.json [--output FILE]
 
-The command around conformance/reporting/index.py: the index across versions, and what changed
-between two runs."""
+The command around conformance/reporting/: the index across versions, what changed between two runs,
+and a run's page rendered again from its JSON alone."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+
+import jinja2
 
 from conformance.reporting.index import (
     FoldError,
@@ -19,6 +22,7 @@ from conformance.reporting.index import (
     load_runs,
     write_index,
 )
+from conformance.reporting.run_page import page_html
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv[:1] == ["diff"]:
             return _diff_command(argv[1:])
+        if argv[:1] == ["page"]:
+            return _page_command(argv[1:])
         return _index_command(argv)
     except FoldError as error:
         print(f"ERROR: {error}", file=sys.stderr)
@@ -70,6 +76,27 @@ def _diff_command(argv: list[str]) -> int:
         except OSError as error:
             raise FoldError(f"{args.html}: cannot write it ({error.strerror})") from None
     return 1 if args.exit_code and not found.empty else 0
+
+
+def _page_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m conformance.fold page",
+                                     description="A run's HTML page, rendered again from its JSON report alone")
+    parser.add_argument("report", type=Path, metavar="REPORT.json")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="default: REPORT.page.html beside it")
+    args = parser.parse_args(argv)
+    document = load_run(args.report).document
+    output = args.output or args.report.with_suffix(".page.html")
+    try:
+        page = page_html(document)
+    except (KeyError, TypeError, AttributeError, jinja2.UndefinedError) as error:
+        raise FoldError(f"{args.report}: a part of the report is missing or malformed ({error}); render only "
+                        f"the JSON the suite writes") from None
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise FoldError(f"{output}: cannot write it ({error.strerror})") from None
+    print(f"{args.report} rendered to {output}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -27,11 +27,10 @@ from conformance.reporting.index import FoldError, write_index
 from conformance.reporting.report_files import ReportFiles, check_reports_dir
 from conformance.verdicts.expectations import FAILING
 from fixtures.attach import split_credentials
-from fixtures.build import PROJECT_ROOT, resolve_binary
+from fixtures.build import EXECUTABLE_NAMES, PROJECT_ROOT, resolve_binary
 from fixtures.errors import SetupError
 from fixtures.target import double_settings
 
-EXECUTABLE_NAMES = ("btsync", "rslsync")
 STOP_GRACE_S = 60.0  # a run stops its builds and removes its temp dirs on SIGINT; then it is killed
 PROGRESS = re.compile(r"\[\s*(\d+)%\]\s*$")
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from conformance import fold as fold_command
-from tests.test_expectations_and_fold import write_report
+from tests.conftest import write_report
 
 
 def main(behaviours: int = 500, versions: int = 12) -> None:

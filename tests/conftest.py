@@ -1,4 +1,5 @@
-"""Helpers for the suite's own tests: run `pytest conformance` in a child process, as a user would."""
+"""The suite's own tests' shared helpers (the one module they import from each other): run `pytest conformance`
+in a child process as a user would, a crashing double, a client that answers from a table, a made-up result."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+from conformance.verdicts.outcome import CheckResult
+from fixtures.build import reference_double
+from fixtures.client import Exchange
+from fixtures.launcher import LaunchedSync
 from tests.scheduling import SharedModulesWhole, place
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +120,64 @@ def double_wrapper(tmp_path) -> Path:
 
 
 VALID_LOOKING_KEY = "A" * 64  # the double accepts any key of the right shape
+
+
+@pytest.fixture
+def crashing_double():
+    target = LaunchedSync(reference_double("1.4.111"), None,
+                          double_settings={"switches": {"invalid-secret-crash": True, "http-status-on-error": True}})
+    target.start()
+    yield target
+    target.stop()
+
+
+def made_up_result(verdict, reason="r"):
+    """A check's result as the harness would make it, with a fact that needs escaping."""
+    return CheckResult(check="c", behaviour="b", verdict=verdict, reason=reason, duration_s=0.1,
+                       evidence={"facts": {"x": "<b>"}, "exchanges": [], "exchanges_total": 0, "crashes": [],
+                                 "reproducers": [], "series": {}})
+
+
+class Answers:
+    """A client that answers from a table: (path, method) -> body text, HTTP 200."""
+
+    def __init__(self, table: dict):
+        self.table = table
+
+    def call(self, method, **params):
+        return self.request("/api", {"method": method, **params})
+
+    def request(self, path, params, **_):
+        text = self.table[(path, params.get("method"))]
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        return Exchange("http://127.0.0.1:1", path, dict(params), started=0.0, elapsed_ms=1.0, status=200,
+                        text=text, json=parsed)
+
+
+def write_report(directory: Path, version: str, verdicts: dict, *, double=False, digests=None, minutes=1,
+                 reasons=None) -> Path:
+    stem = f"sync-{version}" + ("-double" if double else "")
+    results = [{"behaviour": behaviour, "statement": f"{behaviour} statement", "verdict": verdict,
+                "reason": f"{behaviour} was {verdict}", "judgement": "as expected",
+                "evidence": [{"check": f"conformance/test_{behaviour}.py::test",
+                              "reason": (reasons or {}).get(behaviour, f"{behaviour} was {verdict}"),
+                              "evidence": {"fingerprint": {"digest": (digests or {}).get(behaviour, "d0"),
+                                                           "signatures": [f"sig {(digests or {}).get(behaviour, 'd0')}"]}}}]}
+               for behaviour, verdict in verdicts.items()]
+    info = {"version": version, "api_version": version, "target_kind": "reference-double" if double else "launched",
+            "started": "2026-11-27T01:00:00Z", "finished": f"2026-11-27T01:{minutes:02d}:00Z"}
+    path = directory / f"{stem}.json"
+    path.write_text(json.dumps({"format": "sync-conformance-report/1", "run_info": info, "results": results}))
+    (directory / f"{stem}.html").write_text("<html></html>")
+    return path
+
+
+def verdict_and_reason(run) -> tuple[str, str]:
+    [result] = run.document()["results"]
+    return result["verdict"], result["reason"]
+
+
+CPU_LOAD_CHECK = ("conformance/test_many_folders_cpu_load.py",)

@@ -27,20 +27,13 @@ from conformance.helpers.folders import AddedFolders
 from conformance.test_many_folders_cpu_load import HELD_BACK
 from conformance.verdicts.outcome import Evidence, Inconclusive
 from fixtures.cpu import CpuSampler
-from tests.conftest import FAST, leftovers, run_conformance
-from tests.test_weak_confirmations import Answers
+from tests.conftest import CPU_LOAD_CHECK, FAST, Answers, leftovers, run_conformance, verdict_and_reason
 
-CHECK = ("conformance/test_many_folders_cpu_load.py",)
 ONE_CORE = {min(os.sched_getaffinity(0))}
 needs_thread_figures = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux's per-thread figures")
 
-def verdict_and_reason(run) -> tuple[str, str]:
-    [result] = run.document()["results"]
-    return result["verdict"], result["reason"]
-
-
 def test_contradicted_when_the_double_stays_idle(tmp_path):
-    run = run_conformance(tmp_path, "--double-switches", "all,many-folders-cpu-load=off", *FAST, checks=CHECK)
+    run = run_conformance(tmp_path, "--double-switches", "all,many-folders-cpu-load=off", *FAST, checks=CPU_LOAD_CHECK)
     verdict, reason = verdict_and_reason(run)
     assert verdict == "contradicted", reason
     assert "a busy core would be >= 80%" in reason
@@ -58,7 +51,7 @@ def pinned_run(tmp_path, switches: str):
     original = os.sched_getaffinity(0)
     os.sched_setaffinity(0, ONE_CORE)  # the run (and its double) inherit it
     try:
-        return run_conformance(tmp_path, "--double-switches", switches, *FAST, checks=CHECK)
+        return run_conformance(tmp_path, "--double-switches", switches, *FAST, checks=CPU_LOAD_CHECK)
     finally:
         os.sched_setaffinity(0, original)
         neighbour.kill()

@@ -9,8 +9,7 @@ import time
 import psutil
 
 from conformance.test_many_folders_cpu_load import HELD_BACK
-from tests.conftest import FAST, run_conformance
-from tests.test_cpu_load_check import CHECK, verdict_and_reason
+from tests.conftest import CPU_LOAD_CHECK, FAST, run_conformance, verdict_and_reason
 
 FREE_CORE_WAIT_S = 240  # the other tests of a CI run end well within it
 
@@ -29,7 +28,7 @@ def test_confirmed_on_a_free_core_when_the_double_keeps_one_busy(tmp_path):
     for attempt in range(3):
         wait_for_a_free_core()
         (tmp_path / str(attempt)).mkdir()
-        run = run_conformance(tmp_path / str(attempt), "--double-switches", "all", *FAST, checks=CHECK)
+        run = run_conformance(tmp_path / str(attempt), "--double-switches", "all", *FAST, checks=CPU_LOAD_CHECK)
         verdict, reason = verdict_and_reason(run)
         if HELD_BACK not in reason:
             break

@@ -153,7 +153,7 @@ def test_a_difference_that_needs_state_is_shrunk_to_the_steps_it_needs():
                  Step((("method", "get_folders"),)), Step((("method", "set_prefs"), ("device_name", "x"))),
                  Step((("method", "remove_folder"), ("secret", EarlierSecret(0)))), Step((("method", "get_os"),)),
                  Step((("method", "get_folders"),))]
-        run._record(run.play(steps))
+        run.record(run.play(steps))
         assert list(run.findings) == ["values: get_folders [] (items)"]
         run.shrink_all()
         reproducer = run.findings["values: get_folders [] (items)"].reproducer
@@ -277,8 +277,8 @@ def test_a_directory_below_a_file_is_sent_as_it_is(tmp_path):
             return str(tmp_path)
     side = Side("a", "a", Instance(), "a")
     side.area = str(tmp_path)
-    assert side._resolve(Directory("d0", "file")) == f"{tmp_path}/d0"
-    assert side._resolve(Directory("d0/inner", "file")) == f"{tmp_path}/d0/inner"
+    assert side.resolve(Directory("d0", "file")) == f"{tmp_path}/d0"
+    assert side.resolve(Directory("d0/inner", "file")) == f"{tmp_path}/d0/inner"
     assert (tmp_path / "d0").is_file()
 
 

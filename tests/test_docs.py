@@ -13,7 +13,7 @@ import pytest
 
 from conformance.docs.document import read
 from conformance.docs.matching import SecretPairs, VaryingOutputChecker, values_match
-from conformance.docs.write import Build, _history, render_html
+from conformance.docs.write import Build, history, render_html
 from tests.conftest import FAST, ROOT, child_environment, leftovers, run_conformance
 
 NOTES = ROOT / "tests" / "data" / "undocumented-behaviors.rst"
@@ -155,7 +155,7 @@ def test_the_written_documents_are_rst_docutils_accepts_linked_from_the_index(re
 def test_a_verdict_history_says_where_a_behaviour_stopped_holding():
     old, new = Build("1.3.106", "linux-x64", False), Build("1.4.111", "linux-x64", False)
     seen = [(old, {"verdict": "confirmed"}), (new, {"verdict": "contradicted", "reason": "answers error 3"})]
-    assert _history(seen) == "holds on 1.3.106; no longer holds on 1.4.111 (answers error 3)"
+    assert history(seen) == "holds on 1.3.106; no longer holds on 1.4.111 (answers error 3)"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import Phase, settings
 from hypothesis.database import MultiplexedDatabase
 
-from conformance.harness.suite_run import _use_example_database
+from conformance.harness.suite_run import use_example_database
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def restored_profile():
 
 @pytest.mark.parametrize("shrink", [True, False])
 def test_a_run_shrinks_counterexamples_unless_told_not_to(restored_profile, shrink):
-    _use_example_database("1.4.111-double", shrink=shrink)
+    use_example_database("1.4.111-double", shrink=shrink)
     profile = settings.get_profile("sync-conformance")
     assert (Phase.shrink in profile.phases) is shrink
     assert {Phase.reuse, Phase.generate} <= set(profile.phases)  # stored counterexamples are still tried first

@@ -1,6 +1,5 @@
 """Confirmations that once proved nothing (issue 9, defects 2 and 9). Each check is called with a stand-in
 client whose answers used to let it confirm vacuously; now it must not confirm."""
-import json
 
 import pytest
 
@@ -8,26 +7,7 @@ from conformance import test_api_trailing_slash_path as trailing_slash
 from conformance import test_remove_folder_removes as remove_folder
 from conformance import test_set_prefs_without_parameters_is_getter as set_prefs_getter
 from conformance.verdicts.outcome import Evidence, Inconclusive
-from fixtures.client import Exchange
-
-
-class Answers:
-    """A client that answers from a table: (path, method) -> body text, HTTP 200."""
-
-    def __init__(self, table: dict):
-        self.table = table
-
-    def call(self, method, **params):
-        return self.request("/api", {"method": method, **params})
-
-    def request(self, path, params, **_):
-        text = self.table[(path, params.get("method"))]
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            parsed = None
-        return Exchange("http://127.0.0.1:1", path, dict(params), started=0.0, elapsed_ms=1.0, status=200,
-                        text=text, json=parsed)
+from tests.conftest import Answers
 
 
 class OneFolder:

@@ -122,16 +122,16 @@ class Differential:
                 raise BudgetSpent()
             played = self.play(steps)
             if played.disturbances and self.requests < budget:  # a pause or a slow answer: once more
-                self._record(played)
+                self.record(played)
                 played = self.play(steps)
-            self._record(played)
+            self.record(played)
         try:
             one_sequence()
         except BudgetSpent:
             pass
         self.explored = (self.requests, self.sequences)
 
-    def _record(self, played: Played) -> None:
+    def record(self, played: Played) -> None:
         if played.disturbances:
             self.disturbed.append({"steps": len(played.steps), "incidents": played.disturbances,
                                    "differences": sorted({d.key for found in played.differences for d in found})})

@@ -96,7 +96,7 @@ class Side:
 
     # -- one request ---------------------------------------------------------------------------------
     def send(self, step: Step) -> Answer:
-        pairs = [(name, self._resolve(value)) for name, value in step.params]
+        pairs = [(name, self.resolve(value)) for name, value in step.params]
         client = self.instance.client
         exchange = client.request(step.path, dict(pairs), query=encode(pairs, step.encoding),
                                   auth=client.auth if step.authorised else None)
@@ -148,7 +148,7 @@ class Side:
             self.seen.append(secret)
         return f"<{secret[0]}{len(secret)} #{self.seen.index(secret)}>"
 
-    def _resolve(self, value: Value) -> str:
+    def resolve(self, value: Value) -> str:
         if isinstance(value, EarlierSecret):
             return self.seen[value.index % len(self.seen)] if self.seen else ""
         if isinstance(value, Directory):

@@ -14,7 +14,8 @@ import ast
 import doctest
 import re
 
-SECRET = re.compile(r"^[A-Z2-7]{33,}$")
+from fixtures.redaction import SECRET_SHAPE
+
 QUOTED_SECRET = re.compile(r"""['"]([A-Z2-7]{33,})['"]""")
 PATH = re.compile(r"^(\\\\\?\\|[A-Za-z]:\\|/)")
 
@@ -58,7 +59,7 @@ def values_match(want, got, pairs: dict[str, str], secrets_by_value: bool = Fals
     if isinstance(want, str) and isinstance(got, str):
         if want == got:
             return True
-        if SECRET.match(want) and SECRET.match(got) and not secrets_by_value:
+        if SECRET_SHAPE.match(want) and SECRET_SHAPE.match(got) and not secrets_by_value:
             if want[0] != got[0] or len(want) != len(got) or pairs.setdefault(want, got) != got:
                 return False
             return True

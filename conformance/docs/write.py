@@ -212,7 +212,7 @@ def build_page(document: Document, build: Build) -> str:
     for item in document.items:
         out += _heading(item.title, "-")
         behaviours = item_behaviours(document, item, build.results)
-        out += [f"- ``{file_part(result['behaviour'])}`` {_history([(build, result)])}" for result in behaviours] or \
+        out += [f"- ``{file_part(result['behaviour'])}`` {history([(build, result)])}" for result in behaviours] or \
                [f"No conformance verdict for this item on {build.short}."]
         out += [""]
         for kind, lines in _segments(item):
@@ -238,7 +238,7 @@ def across_page(document: Document, builds: list[Build]) -> str:
         for build in builds:
             for result in item_behaviours(document, item, build.results):
                 by_behaviour.setdefault(result["behaviour"], []).append((build, result))
-        out += [f"- ``{file_part(name)}``: {_history(seen)}" for name, seen in by_behaviour.items()] or \
+        out += [f"- ``{file_part(name)}``: {history(seen)}" for name, seen in by_behaviour.items()] or \
                ["No conformance verdict for this item in the reports given."]
         out += [""]
         for kind, lines in _segments(item):
@@ -278,7 +278,7 @@ def _examples_across(examples, builds: list[Build]) -> list[str]:
     return out
 
 
-def _history(seen: list[tuple[Build, dict]]) -> str:
+def history(seen: list[tuple[Build, dict]]) -> str:
     """'holds on 1.3.106; no longer on 1.4.111: ...' from consecutive verdicts."""
     phrases, previous = [], None
     for build, result in seen:
@@ -306,7 +306,7 @@ def _observed_section(results: dict[str, dict], builds: list[Build]) -> list[str
     for name in observed:
         seen = [(build, build.results[name]) for build in builds if name in build.results]
         out += [f"``{file_part(name)}``", f"    {inline(results[name].get('statement', ''))}", "",
-                f"    {_history(seen)}", ""]
+                f"    {history(seen)}", ""]
     return out
 
 

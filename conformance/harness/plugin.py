@@ -1,6 +1,7 @@
-"""The pytest plugin of a conformance run, hooks and fixtures only: the run itself is conformance/harness/suite_run.py,
-a check's verdict conformance/harness/check_results.py, the terminal's summary conformance/reporting/terminal.py.
-Active only when the run selects checks under conformance/."""
+"""The pytest plugin of a conformance run, hooks and fixtures only: the run itself is
+conformance/harness/suite_run.py, a check's verdict conformance/harness/check_results.py and what pytest
+reports of it conformance/harness/pytest_terms.py, the reports conformance/reporting/. Active only when
+the run selects checks under conformance/."""
 from __future__ import annotations
 
 import time
@@ -15,12 +16,11 @@ from conformance.harness.check_results import (
     WINDOW_OPENED,
     check_result,
     phase_ending,
-    redact_report,
-    report_verdict,
     subject_of,
 )
 from conformance.harness.check_window import VOIDED_CHECK_STOP
 from conformance.harness.peer_runner import ConcurrentScenarios
+from conformance.harness.pytest_terms import redact_report, report_verdict
 from conformance.harness.signals import stop_requested
 from conformance.harness.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
 from conformance.helpers.crashes import blame_crash
@@ -230,11 +230,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus):
             run.interrupted = "interrupted (Ctrl-C or SIGTERM)"
         elif session.shouldfail or session.shouldstop:
             run.interrupted = f"stopped early: {session.shouldfail or session.shouldstop}"
+        run.document = report.run_document(run)  # what pytest-html's page and the terminal summary show
     outcome = yield
     if run is None:
         return outcome
     try:
-        run.json_path = run.files.write_json(report.run_document(run), run.complete)
+        run.json_path = run.files.write_json(run.document, run.complete)
         written = run.files.settle(run.json_path)
         session.config.option.htmlpath = str(next((path for path in written if path.suffix == ".html"),
                                                   session.config.option.htmlpath))
@@ -261,5 +262,6 @@ def _tell_pytest_html(config: pytest.Config, html_path: Path) -> None:
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     run = config.stash.get(RUN, None)
-    if run is not None:
-        write_summary(terminalreporter, run, config)
+    if run is not None and run.document is not None:
+        write_summary(terminalreporter, run.document,
+                      [run.json_path, config.option.htmlpath, config.option.xmlpath], run.write_error)

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conformance.harness.html_hooks import HtmlReportHooks
 from conformance.harness.signals import stop_on_sigterm_as_on_ctrl_c
-from conformance.reporting import document as report
 from conformance.reporting import report_files
 from conformance.verdicts import catalogue as catalogue_module
 from conformance.verdicts import expectations as expectations_module
@@ -78,6 +78,7 @@ class SuiteRun:
     results: list[CheckResult] = field(default_factory=list)
     files: report_files.ReportFiles | None = None
     json_path: Path | None = None  # where the JSON went (or goes)
+    document: dict | None = None  # the JSON document, built once when the run ends
     last_check_of: dict[str, str] = field(default_factory=dict)  # behaviour -> node id of its last check
     selected: list[str] = field(default_factory=list)  # node ids of the checks this run selected
     behaviour_of: dict[str, str] = field(default_factory=dict)  # node id -> behaviour
@@ -105,9 +106,9 @@ class SuiteRun:
                 and {result.check for result in self.results} >= set(self.selected))
 
     def behaviour_outcome(self, behaviour_id: str) -> BehaviourOutcome | None:
-        """The one place a behaviour is judged: its verdict from its checks so far (inconclusive while a
-        check of it has not run, or was not selected), judged from its whole observation against the
-        expectations; None before any check ran."""
+        """The one place a behaviour is judged: its verdict from its checks so far (the rule is
+        outcome.behaviour_verdict; inconclusive here while a check of it has not run, or was not selected),
+        judged from its whole observation against the expectations; None before any check ran."""
         checks = [result for result in self.results if result.behaviour == behaviour_id]
         if not checks:
             return None
@@ -229,8 +230,8 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     if run.files.xml:  # JUnit XML for CI systems, beside the HTML
         config.option.xmlpath = str(run.files.writing_path(run.files.xml))
     config.option.self_contained_html = True
-    config.pluginmanager.register(report.HtmlReportHooks(run), "sync-conformance-html")
-    _use_example_database(stem.removeprefix("sync-"), shrink=not config.option.no_shrink)
+    config.pluginmanager.register(HtmlReportHooks(run), "sync-conformance-html")
+    use_example_database(stem.removeprefix("sync-"), shrink=not config.option.no_shrink)
 
 
 def _settings(option, is_double: bool) -> CheckSettings:
@@ -313,7 +314,7 @@ def _check_budgets(option) -> None:
         raise pytest.UsageError("; ".join(problems))
 
 
-def _use_example_database(version: str, shrink: bool) -> None:
+def use_example_database(version: str, shrink: bool) -> None:
     """Hypothesis examples per Sync version (the double's apart); other versions' examples are replayed
     (read-only) too, so a counterexample found on one build is tried first on the next."""
     from hypothesis import Phase, settings

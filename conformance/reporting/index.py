@@ -1,7 +1,5 @@
-"""Folds conformance reports into one view across versions, and diffs two runs.
-
-    python -m conformance.fold [--reports-dir reports] [--output reports/index.html]
-    python -m conformance.fold diff OLD.json NEW.json [--html FILE] [--exit-code]
+"""The index across versions (index.html) from every run's JSON report, and the diff of two runs
+(the command is conformance/fold.py).
 
 The index is a matrix, behaviours by runs (versions in version order, each build's reference-double run
 after it), each cell the verdict linking to its evidence in that run's HTML report. A cell is marked
@@ -18,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from conformance.reporting import pages, plots
-from conformance.reporting.document import FORMAT, STYLE, behaviour_anchor
+from conformance.reporting.document import FORMAT
+from conformance.reporting.run_page import behaviour_anchor
 from conformance.verdicts.expectations import reason_shape, version_key
 from conformance.verdicts.fingerprint import describe_changes
 
@@ -35,6 +34,10 @@ class Run:
     path: Path
     info: dict
     results: dict[str, dict]  # by behaviour id, in the report's order
+
+    @property
+    def document(self) -> dict:
+        return {"format": FORMAT, "run_info": self.info, "results": list(self.results.values())}
 
     @property
     def is_double(self) -> bool:
@@ -168,7 +171,7 @@ def diff_text(found: Diff) -> str:
 
 
 def diff_html(found: Diff) -> str:
-    return pages.render("diff.html.j2", report_style=STYLE, old=found.old.label, new=found.new.label,
+    return pages.render("diff.html.j2", old=found.old.label, new=found.new.label,
                         text=diff_text(found))
 
 
@@ -259,6 +262,6 @@ def index_html(runs: list[Run], differentials: list[dict] = (), documents: list[
                      "first_answers": first_answers})
     durations = [(run.label, run.duration_s()) for run in runs if run.duration_s() is not None]
     return pages.render(
-        "index.html.j2", report_style=STYLE, run_columns=RUN_COLUMNS, runs=[_run_row(run) for run in runs],
+        "index.html.j2", run_columns=RUN_COLUMNS, runs=[_run_row(run) for run in runs],
         rows=rows, changed_rows=sum(1 for row in rows if row["first_verdict"]), differentials=list(differentials),
         documents=list(documents), run_time_chart=plots.bar_chart(durations, "seconds per conformance run"))

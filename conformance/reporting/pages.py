@@ -1,16 +1,26 @@
-"""The suite's HTML pages from jinja2 templates (conformance/reporting/templates/): the index across versions, the
-diff of two runs and a differential run's report. Values are escaped by the templates."""
+"""The suite's HTML from jinja2 templates (conformance/reporting/templates/): a run's page, the index
+across versions, the diff of two runs and a differential run's report. Values are escaped by the
+templates."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
+
+from conformance.reporting import plots
+from conformance.verdicts.verdict import describe as describe_incident
 
 _ENVIRONMENT = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
                                   autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                                   lstrip_blocks=True)
 _ENVIRONMENT.filters["as_json"] = lambda value: json.dumps(value, ensure_ascii=False)  # escaped by the template
+# the charts escape their own labels
+_ENVIRONMENT.filters["line_chart"] = lambda series: Markup(plots.line_chart(
+    series["points"], series["x"], series["y"], series.get("bands")))
+_ENVIRONMENT.filters["bar_chart"] = lambda bars: Markup(plots.bar_chart(bars, "seconds", width=900))
+_ENVIRONMENT.filters["describe_incident"] = describe_incident
 
 
 def render(template: str, **values) -> str:

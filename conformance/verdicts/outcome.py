@@ -94,7 +94,7 @@ class Evidence:
 
     def reproduce_last_request(self, client) -> None:
         """Unless the check attached reproducers of its own: the curl and Python lines of the last request it
-        sent to `client`'s instance (that a contradicted check always carries one is the plugin's doing)."""
+        sent to `client`'s instance (that a contradicted check always carries one is conformance/harness/check_results.py's doing)."""
         if self.reproducers:
             return
         sent = [record for record in self.exchanges

@@ -1,0 +1,151 @@
+"""fixtures/launcher.py and fixtures/build.py: a launched target's lifecycle (crash, restart, reset, stop, pause), wrappers
+and tarballs, the parent-death signal, the dumps directory."""
+import os
+import signal
+import subprocess
+import sys
+import tarfile
+
+import psutil
+import pytest
+
+from fixtures.launcher import die_with
+from tests.conftest import ROOT, VALID_LOOKING_KEY, leftovers, run_conformance
+
+
+def test_lifecycle_crash_is_recorded_then_restart_keeps_the_client(crashing_double):
+    client = crashing_double.client
+    first_pid = crashing_double.pid
+    assert crashing_double.alive()
+    exchange = client.call("get_secrets", secret="not a secret")
+    assert not exchange.answered and "connection" in exchange.transport_error
+    crash = crashing_double.check_health()
+    assert crash["kind"] == "died" and crash["instance"] == "target"
+    assert crash["exit_status"] == -11 and crash["process"] == "killed by signal 11 (SIGSEGV)"
+    assert "crashing on purpose" in crash["log_tail"]
+    assert not crashing_double.alive()
+    crashing_double.restart()
+    assert crashing_double.client is client and crashing_double.pid != first_pid
+    assert client.call("get_version").json == {"version": "1.4.111"}
+
+
+def test_stop_leaves_no_process_and_no_temp_dir(crashing_double):
+    pid, workdir = crashing_double.pid, crashing_double.workdir
+    crashing_double.stop()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not workdir.exists()
+
+
+def test_a_paused_instance_is_stopped_by_sigterm_without_waiting_for_its_resumption(crashing_double):
+    process = crashing_double.process
+    os.kill(process.pid, signal.SIGSTOP)  # and nobody sends SIGCONT
+    crashing_double.stop()
+    assert process.returncode != -signal.SIGKILL, "it took its SIGTERM, not the SIGKILL that follows 5 s later"
+
+
+def test_reset_starts_on_empty_storage(crashing_double):
+    client = crashing_double.client
+    client.call("add_folder", dir=crashing_double.scratch_dir("x"))
+    assert len(client.call("get_folders").json) == 1
+    crashing_double.reset()
+    assert client.call("get_folders").json == []
+
+
+def test_reset_after_a_failed_start_starts_afresh(crashing_double):
+    """A start that fails stops the instance and takes its temp dir (a nemesis may strike a start): the
+    next reset starts it again, on the same port, so its client stays valid."""
+    port = crashing_double.port
+    crashing_double.stop()
+    crashing_double.reset()
+    assert crashing_double.port == port and crashing_double.client.call("get_folders").json == []
+
+
+def test_a_wrapper_script_is_launched_like_the_build(tmp_path, double_wrapper):
+    run = run_conformance(tmp_path, "--sync-binary", str(double_wrapper), "--sync-api-key", VALID_LOOKING_KEY,
+                          checks=("conformance/test_http_status_on_error.py",
+                                  "conformance/test_add_folder_secret_not_encryption_capable.py"))
+    info = run.document()["run_info"]
+    assert info["target_kind"] == "launched" and str(double_wrapper) in info["target"]
+    assert len(info["binary_sha256"]) == 64 and info["banner"] == "BitTorrent Sync 1.4.111"
+    assert info["network_isolation"].startswith("private network namespace")
+    assert set(run.verdicts().values()) == {"confirmed"}
+    assert leftovers(run.tmp) == ([], [])
+
+
+@pytest.mark.parametrize("kills, started", [(1, True), (2, False)])
+def test_a_build_killed_from_outside_while_it_starts_is_started_once_more(tmp_path, kills, started):
+    """SIGKILL is no behaviour of the build: named by its signal, and tried once more, which the report says."""
+    count = tmp_path / "starts"
+    script = tmp_path / "btsync"
+    script.write_text(f"""#!/bin/sh
+case "$*" in *--help*) exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@";; esac
+echo x >> "{count}"
+if [ "$(wc -l < "{count}")" -le {kills} ]; then kill -9 $$; fi
+exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"
+""")
+    script.chmod(0o755)
+    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY,
+                          checks=("conformance/test_get_folder_peers_empty.py",))
+    if started:
+        assert run.process.returncode == 0, run.output[-2000:]
+        assert run.document()["run_info"]["start_notes"] == ["killed by signal 9 (SIGKILL) during start-up; "
+                                                              "started once more"]
+    else:
+        assert run.process.returncode == 4 and "killed by signal 9 (SIGKILL) during start-up, and again when " \
+            "started once more" in run.output, run.output[-2000:]
+    assert leftovers(run.tmp) == ([], [])
+
+
+def test_an_official_style_tarball_is_unpacked_and_launched(tmp_path, double_wrapper):
+    archive = tmp_path / "btsync_x64.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(double_wrapper, arcname="btsync")
+    run = run_conformance(tmp_path, "--sync-binary", str(archive), "--sync-api-key", VALID_LOOKING_KEY,
+                          "-k", "http_status and bad_method")
+    assert "(unpacked btsync)" in run.document()["run_info"]["target"], run.output[-2000:]
+    assert leftovers(run.tmp) == ([], [])
+
+
+def test_a_build_whose_suite_died_before_it_could_ask_for_the_death_signal_does_not_run():
+    """The window between fork and the parent-death request: a child that finds another parent than the
+    suite that forked it (here: told the suite was some other process) exits instead of running on."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                             preexec_fn=die_with(os.getpid() + 100_000))
+    try:
+        assert child.wait(timeout=10) == 1
+    finally:
+        child.kill()
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], preexec_fn=die_with(os.getpid()))
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            child.wait(timeout=0.5)
+    finally:
+        child.kill()
+
+
+def test_a_disk_that_fills_up_is_an_incident(crashing_double, monkeypatch):
+    from fixtures import launcher
+    real = launcher.shutil.disk_usage
+    monkeypatch.setattr(launcher.shutil, "disk_usage", lambda path: real(path)._replace(free=1024))
+    incident = crashing_double.check_health()
+    assert incident["kind"] == "storage full" and incident["process"] == "1 KB free where its storage is"
+
+
+def test_runs_side_by_side_each_clean_up_the_dumps_dir_without_failing(tmp_path, monkeypatch):
+    """Real builds make /tmp/btsync_dumps even for --help; with two runs at once (conformance.matrix)
+    one removes it before the other looks (seen as an INTERNALERROR of the second run)."""
+    from fixtures.build import DumpsDirGuard
+    monkeypatch.setattr(DumpsDirGuard, "path", tmp_path / "btsync_dumps")
+    first, second = DumpsDirGuard(), DumpsDirGuard()
+    DumpsDirGuard.path.mkdir()  # made by both builds' --help
+    first.clean()
+    second.clean()
+    assert not DumpsDirGuard.path.exists()
+    DumpsDirGuard.path.mkdir()
+    (DumpsDirGuard.path / "core.dmp").write_text("a crash dump")
+    DumpsDirGuard().clean()  # existed before: left alone
+    DumpsDirGuard.path.rename(tmp_path / "kept")
+    kept = DumpsDirGuard()
+    (tmp_path / "kept").rename(DumpsDirGuard.path)
+    kept.clean()  # holds a dump: kept
+    assert (DumpsDirGuard.path / "core.dmp").exists()
