@@ -24,7 +24,7 @@ from conformance.harness.pytest_terms import redact_report, report_verdict
 from conformance.harness.signals import stop_requested
 from conformance.harness.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
 from conformance.helpers.crashes import blame_crash
-from conformance.reporting import document as report
+from conformance.reporting.document import expectations_label, run_document
 from conformance.reporting import report_files
 from conformance.reporting.terminal import write_summary
 from conformance.verdicts.outcome import Evidence
@@ -64,7 +64,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"sync target: {run.opened.label}; version {run.version} (API says {run.api_version}); "
         f"platform {run.platform}",
         f"network: {run.opened.isolation}", f"hypothesis seed: {run.seed}",
-        f"expectations: {report.expectations_label(run)}")]
+        f"expectations: {expectations_label(run)}")]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -230,7 +230,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus):
             run.interrupted = "interrupted (Ctrl-C or SIGTERM)"
         elif session.shouldfail or session.shouldstop:
             run.interrupted = f"stopped early: {session.shouldfail or session.shouldstop}"
-        run.document = report.run_document(run)  # what pytest-html's page and the terminal summary show
+        run.document = run_document(run)  # what pytest-html's page and the terminal summary show
     outcome = yield
     if run is None:
         return outcome
