@@ -8,7 +8,9 @@ import time
 
 import pytest
 
-from conformance.matrix import interruptible
+from conformance.matrix import interruptible, resolve
+from conformance.reporting.report_files import ReportFiles
+from fixtures.errors import SetupError
 from tests.conftest import FAST, ROOT, child_environment, leftovers
 
 ONE_CHECK = ["-k", "missing_dir_refused"]  # one behaviour decided both ways by the profiles
@@ -78,3 +80,13 @@ def test_ctrl_c_stops_every_run_and_leaves_nothing_behind(tmp_path):
                  for path in (tmp_path / "reports").glob("sync-*.json")}
     assert all(not info.get("complete") and (info.get("interrupted") or "").startswith("interrupted")
                for info in run_infos.values()), (run_infos, output)
+
+
+def test_a_double_with_switches_set_by_hand_writes_reports_of_its_own():
+    """One name for a target in every file name: the double as observed and with switches set by hand
+    write different reports (no clash), the same double twice would write one (a clash)."""
+    builds = resolve(["double", "double:1.4.111:all"])
+    assert [build.name for build in builds] == ["1.4.111-double", "1.4.111-double-all"]
+    assert ReportFiles.stem("1.4.111", True, "all") == "sync-1.4.111-double-all"
+    with pytest.raises(SetupError, match="more than one build would write sync-1.4.111-double"):
+        resolve(["double", "double:1.4.111"])

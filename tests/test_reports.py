@@ -1,13 +1,16 @@
 """conformance/reporting/: the JSON has the documented shape, no folder secret reaches a report, the HTML
 (rendered from the JSON) leads with the behaviours and escapes what the build said."""
+import html as html_lib
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
 from conformance.reporting.plots import line_chart
 from conformance.reporting.run_page import evidence_html
-from tests.conftest import FAST, made_up_result, run_conformance
+from tests.conftest import FAST, ROOT, made_up_result, run_conformance
 
 
 def test_evidence_html_escapes_what_the_build_said():
@@ -61,3 +64,30 @@ def test_html_says_the_target_is_the_double_and_leads_with_behaviours(run):
     assert "NOT a BitTorrent Sync build" in html
     assert html.index("<h2>Behaviours</h2>") < html.index("many-folders-cpu-load")
     assert "<svg" in html
+
+
+def test_a_report_is_rendered_again_from_its_json_alone(run, tmp_path):
+    """The page pytest-html shows and the page `fold page` renders from the JSON alone carry the same
+    behaviour rows, verdicts and evidence: the HTML comes from the document."""
+    [report] = run.reports_dir.glob("sync-*.json")
+    page = tmp_path / "again.html"
+    done = subprocess.run([sys.executable, "-m", "conformance.fold", "page", str(report), "--output", str(page)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    again, shown = page.read_text(), html_lib.unescape(run.html())
+    rows = re.findall(r'id="behaviour-([a-z0-9-]+)"', again)
+    assert rows and rows == re.findall(r'id=\\?"behaviour-([a-z0-9-]+)\\?"', shown)
+    for item in run.document()["results"]:
+        assert f'class="verdict-{item["verdict"]}">{item["verdict"]}</td>' in again
+        assert html_lib.escape(item["evidence"][0]["check"], quote=False) in again
+    assert "NOT a BitTorrent Sync build" in again and "<svg" in again
+
+
+def test_a_malformed_report_is_one_line_naming_the_file(tmp_path):
+    report = tmp_path / "sync-1.4.111.json"
+    report.write_text(json.dumps({"format": "sync-conformance-report/1", "run_info": {"version": "1.4.111"},
+                                  "results": [{"behaviour": "x"}]}))
+    done = subprocess.run([sys.executable, "-m", "conformance.fold", "page", str(report)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"ERROR: {report}: a part of the report is missing or malformed"), done.stderr
