@@ -1,6 +1,7 @@
 """fixtures/launcher.py and fixtures/build.py: a launched target's lifecycle (crash, restart, reset, stop, pause), wrappers
 and tarballs, the parent-death signal, the dumps directory."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -93,6 +94,32 @@ exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"
     else:
         assert run.process.returncode == 4 and "killed by signal 9 (SIGKILL) during start-up, and again when " \
             "started once more" in run.output, run.output[-2000:]
+    assert leftovers(run.tmp) == ([], [])
+
+
+@pytest.mark.parametrize("taken, started", [(1, True), (3, False)])
+def test_a_picked_port_taken_before_the_build_listens_is_picked_again(tmp_path, taken, started):
+    """A free port the suite picked can be taken by someone else before the build binds it: no fault of the
+    build's, so the first start picks another, which the report says; a port taken every time is one line."""
+    count = tmp_path / "starts"
+    script = tmp_path / "btsync"
+    script.write_text(f"""#!/bin/sh
+case "$*" in *--help*) exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@";; esac
+echo x >> "{count}"
+if [ "$(wc -l < "{count}")" -le {taken} ]; then echo "Unable to listen for HTTP traffic on port 1.  Exiting..."; exit 1; fi
+exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"
+""")
+    script.chmod(0o755)
+    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY,
+                          checks=("conformance/test_get_folder_peers_empty.py",))
+    if started:
+        assert run.process.returncode == 0, run.output[-2000:]
+        [note] = run.document()["run_info"]["start_notes"]
+        assert re.fullmatch(r"port \d+, picked free, was taken before the build listened on it; picked another "
+                            r"port", note)
+    else:
+        [line] = [line for line in run.output.splitlines() if line.startswith("ERROR")]
+        assert run.process.returncode == 4 and "3 times in a row" in line and "--sync-port" in line, run.output
     assert leftovers(run.tmp) == ([], [])
 
 
