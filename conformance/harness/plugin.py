@@ -24,8 +24,8 @@ from conformance.harness.pytest_terms import redact_report, report_verdict
 from conformance.harness.signals import stop_requested
 from conformance.harness.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
 from conformance.helpers.crashes import blame_crash
-from conformance.reporting.document import expectations_label, run_document
 from conformance.reporting import report_files
+from conformance.reporting.document import expectations_label, run_document
 from conformance.reporting.terminal import write_summary
 from conformance.verdicts.outcome import Evidence
 from fixtures.target import end_run
