@@ -1,6 +1,7 @@
 """conformance/harness/signals.py and the run's end: a run stopped from outside (SIGTERM, SIGKILL, a lost interrupt)
 leaves no build running and no temp dir, and says it was interrupted."""
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -29,26 +30,35 @@ def all_folder_dirs_made(scratch: Path) -> bool:
     return many_folder_dirs(scratch) == MANY
 
 
-@pytest.mark.parametrize("signal_name, after_s", [("SIGTERM", 0), ("SIGTERM", 2.0), ("SIGTERM", "adding folders"),
-                                                  ("SIGKILL", 2.0)],
+def a_check_decided(output: Path) -> bool:
+    """pytest (-q) has printed the mark of a decided check: the run is past its start, among its checks."""
+    return any(re.fullmatch(r"[.xXsFE]+\s*(\[\s*\d+%\])?", line.strip())
+               for line in output.read_text(errors="replace").splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("signal_name, moment", [("SIGTERM", "starting"), ("SIGTERM", "checks"),
+                                                 ("SIGTERM", "adding folders"), ("SIGKILL", "checks")],
                          ids=["SIGTERM-while-starting", "SIGTERM-during-checks", "SIGTERM-while-adding-folders",
                               "SIGKILL-during-checks"])
-def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_name, after_s):
+def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_name, moment):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
+    output = tmp_path / "output"
     # stopped while adding folders: only the check that adds them runs, so it starts at once
-    checks = "conformance/test_many_folders_cpu_load.py" if after_s == "adding folders" else "conformance"
-    run = subprocess.Popen([sys.executable, "-m", "pytest", checks, "-q", "--reports-dir", str(tmp_path / "r"),
-                            *FAST, "--many-folders", str(MANY)], cwd=ROOT, env=child_environment(scratch),
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checks = "conformance/test_many_folders_cpu_load.py" if moment == "adding folders" else "conformance"
+    with output.open("wb") as sink:
+        run = subprocess.Popen([sys.executable, "-u", "-m", "pytest", checks, "-q", "--reports-dir",
+                                str(tmp_path / "r"), *FAST, "--many-folders", str(MANY)], cwd=ROOT,
+                               env=child_environment(scratch), stdout=sink, stderr=subprocess.STDOUT)
+    reached = {"starting": lambda: leftovers(scratch)[1], "checks": lambda: a_check_decided(output),
+               "adding folders": lambda: all_folder_dirs_made(scratch)}[moment]
     try:
         deadline = time.monotonic() + 60
-        while not (all_folder_dirs_made(scratch) if after_s == "adding folders" else leftovers(scratch)[1]) \
-                and time.monotonic() < deadline:
+        while not reached() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert leftovers(scratch)[1], "the run never started its build"
-        # the check adds the folders once it has sampled the idle process
-        time.sleep(cpu_load.BASELINE_S + 0.5 if after_s == "adding folders" else after_s)
+        assert reached(), f"the run never reached {moment}: {output.read_text(errors='replace')[-1000:]}"
+        if moment == "adding folders":  # the check adds the folders once it has sampled the idle process
+            time.sleep(cpu_load.BASELINE_S + 0.5)
         run.send_signal(getattr(signal, signal_name))
         run.wait(timeout=30)
     finally:
@@ -60,7 +70,7 @@ def test_a_run_stopped_from_outside_leaves_no_build_running(tmp_path, signal_nam
     assert processes == []
     if signal_name == "SIGTERM":  # the run ended for it and its teardown ran; after SIGKILL only the kernel acts
         assert dirs == []
-        if after_s:  # signalled after the start: the report says why the run is incomplete
+        if moment != "starting":  # signalled after the start: the report says why the run is incomplete
             report = json.loads((tmp_path / "r" / "sync-1.4.111-double.partial.json").read_text())
             assert report["run_info"]["interrupted"].startswith("interrupted"), report["run_info"]
 
