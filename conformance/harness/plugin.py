@@ -25,7 +25,7 @@ from conformance.harness.signals import stop_requested
 from conformance.harness.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
 from conformance.helpers.crashes import blame_crash
 from conformance.reporting import report_files
-from conformance.reporting.document import expectations_label, run_document
+from conformance.reporting.document import run_document
 from conformance.reporting.terminal import write_summary
 from conformance.verdicts.outcome import Evidence
 from fixtures.target import end_run
@@ -64,7 +64,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"sync target: {run.opened.label}; version {run.version} (API says {run.api_version}); "
         f"platform {run.platform}",
         f"network: {run.opened.isolation}", f"hypothesis seed: {run.seed}",
-        f"expectations: {expectations_label(run)}")]
+        f"expectations: {run.expectations.label}")]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -70,11 +70,12 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
     if run.last_check_of.get(result.behaviour) != item.nodeid:
         return
     outcome = run.behaviour_outcome(result.behaviour)
-    if outcome.fails and test_report.outcome != "failed":
-        label = "XPASS(strict)" if outcome.judgement in (expectations_module.STALE, expectations_module.FIXED) \
-            else outcome.judgement.upper()
+    judgement = outcome.judgement
+    if judgement.fails and test_report.outcome != "failed":
+        label = "XPASS(strict)" if judgement.kind in (expectations_module.STALE, expectations_module.FIXED) \
+            else judgement.kind.upper()
         test_report.outcome = "failed"
         test_report.longrepr = f"[{label}] " + expectations_module.explain(
-            result.behaviour, run.version, outcome.verdict, outcome.expectation, outcome.judgement)
+            result.behaviour, run.version, outcome.verdict, judgement.expectation, judgement.kind)
         if hasattr(test_report, "wasxfail"):
             del test_report.wasxfail

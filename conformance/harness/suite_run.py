@@ -51,13 +51,7 @@ class BehaviourOutcome:
     verdict: str
     reason: str
     checks: list[CheckResult]
-    expectation: expectations_module.Expectation | None
-    judgement: str
-    accepted: bool = False  # undecided, and the user accepted that (--allow-undecided)
-
-    @property
-    def fails(self) -> bool:
-        return self.judgement in expectations_module.FAILING and not self.accepted
+    judgement: expectations_module.Judgement
 
 
 @dataclass
@@ -106,9 +100,9 @@ class SuiteRun:
                 and {result.check for result in self.results} >= set(self.selected))
 
     def behaviour_outcome(self, behaviour_id: str) -> BehaviourOutcome | None:
-        """The one place a behaviour is judged: its verdict from its checks so far (the rule is
-        outcome.behaviour_verdict; inconclusive here while a check of it has not run, or was not selected),
-        judged from its whole observation against the expectations; None before any check ran."""
+        """A behaviour's verdict from its checks so far (the rule is outcome.behaviour_verdict; inconclusive
+        here while a check of it has not run, or was not selected), and its judgement; None before any check
+        ran."""
         checks = [result for result in self.results if result.behaviour == behaviour_id]
         if not checks:
             return None
@@ -123,10 +117,8 @@ class SuiteRun:
         elif behaviour_id in self.modules_left_out:
             verdict, reason = INCONCLUSIVE, (f"its checks in {', '.join(self.modules_left_out[behaviour_id])} were "
                                              f"not selected; so far: {reason}")
-        judgement, expectation = expectations_module.judged(
-            verdict, self.expectations.for_behaviour(behaviour_id), expectations_module.observation_of(checks))
-        accepted = judgement in expectations_module.UNDECIDED and bool({"all", behaviour_id} & self.allow_undecided)
-        return BehaviourOutcome(verdict, reason, checks, expectation, judgement, accepted)
+        return BehaviourOutcome(verdict, reason, checks,
+                                self.expectations.judge(behaviour_id, verdict, checks, self.allow_undecided))
 
     @property
     def target(self):
@@ -261,26 +253,20 @@ def _load_catalogue(path: str | None) -> dict:
 
 
 def _expectations(config, opened: OpenedTarget, catalogue: dict, version: str, platform: str | None):
-    mode, baseline, baseline_version = config.option.expectations, None, None
-    if config.option.baseline:
-        mode = "baseline"
-        try:
-            baseline, baseline_version = expectations_module.load_baseline(Path(config.option.baseline))
-        except expectations_module.BaselineError as error:
-            raise pytest.UsageError(str(error)) from None
-    elif opened.is_double and config.option.double_switches != "observed":
-        mode = "none"  # switched by hand, the double imitates no build the catalogue speaks of
-    return expectations_module.Expectations(mode, catalogue, version, platform, baseline, baseline_version)
+    try:
+        return expectations_module.expectations_for(
+            config.option.expectations, catalogue, version, platform, baseline_file=config.option.baseline,
+            # switched by hand, the double imitates no build the catalogue speaks of
+            imitates_no_build=opened.is_double and config.option.double_switches != "observed")
+    except expectations_module.BaselineError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def _allowed_undecided(values: list[str], catalogue: dict) -> frozenset[str]:
-    """--allow-undecided: behaviour ids (comma-separated, the option repeatable) or `all`."""
-    allowed = frozenset(name.strip() for value in values for name in value.split(",") if name.strip())
-    unknown = sorted(allowed - set(catalogue) - {"all"})
-    if unknown:
-        raise pytest.UsageError(f"--allow-undecided: no behaviour {', '.join(unknown)} in the catalogue; name "
-                                f"behaviours by their id (e.g. many-folders-cpu-load), or pass all")
-    return allowed
+    try:
+        return expectations_module.allowed_undecided(values, catalogue)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def _check_budgets(option) -> None:

@@ -33,7 +33,7 @@ def run_info(run) -> dict:
         "banner": build.banner if build else None, "target": target, "target_kind": kind,
         "target_description": run.opened.label,
         "binary_sha256": build.sha256 if build else None, "network_isolation": run.opened.isolation,
-        "target_platform": run.platform, "expectations": expectations_label(run),
+        "target_platform": run.platform, "expectations": run.expectations.label,
         "platform": platform.platform(), "machine": platform.machine(), "python": platform.python_version(),
         "suite_version": conformance.__version__, "suite_commit": _suite_commit(),
         "hypothesis_seed": run.seed, "restarts": run.target.restarts,
@@ -54,36 +54,29 @@ def behaviour_results(run) -> list[dict]:
         outcome = run.behaviour_outcome(behaviour.id)
         if outcome is None:
             continue
-        verdict, reason, checks = outcome.verdict, outcome.reason, outcome.checks
-        expectation, judgement = outcome.expectation, outcome.judgement
         results.append({
             "behaviour": behaviour.id, "statement": behaviour.statement, "source": behaviour.source,
-            "kind": behaviour.kind, "verdict": verdict, "reason": reason,
-            "expected": expectation.verdict if expectation and judgement != expectations_module.NOT_RECORDED
-            else None,
-            "expected_from": expectation.source if expectation else None, "judgement": judgement,
-            "fails": outcome.fails, "accepted_undecided": outcome.accepted,
-            "expected_note": expectation.note if expectation else None,
-            "explanation": expectations_module.explain(behaviour.id, run.version, verdict, expectation, judgement),
-            "duration_s": round(sum(check.duration_s for check in checks), 3),
-            "evidence": [check.to_dict() for check in checks],
+            "kind": behaviour.kind, "verdict": outcome.verdict, "reason": outcome.reason,
+            **judgement_fields(behaviour.id, run.version, outcome.verdict, outcome.judgement),
+            "duration_s": round(sum(check.duration_s for check in outcome.checks), 3),
+            "evidence": [check.to_dict() for check in outcome.checks],
         })
     return results
+
+
+def judgement_fields(behaviour_id: str, version: str, verdict: str, judgement: expectations_module.Judgement) -> dict:
+    """What a behaviour's record says of its judgement (written by a run, and again by conformance.rejudge)."""
+    expectation = judgement.expectation
+    return {
+        "expected": expectation.verdict if expectation and judgement.kind != expectations_module.NOT_RECORDED
+        else None,
+        "expected_from": expectation.source if expectation else None, "judgement": judgement.kind,
+        "fails": judgement.fails, "accepted_undecided": judgement.accepted,
+        "expected_note": expectation.note if expectation else None,
+        "explanation": expectations_module.explain(behaviour_id, version, verdict, expectation, judgement.kind),
+    }
 
 
 def run_document(run) -> dict:
     return {"format": FORMAT, "run_info": run.redactor.value(run_info(run)),
             "results": behaviour_results(run)}
-
-
-def expectations_label(run) -> str:
-    expectations = run.expectations
-    if expectations.mode == "baseline":
-        other = "" if expectations.baseline_version == run.version else (
-            f", a run of {expectations.baseline_version}, another version than this run's")
-        return f"baseline {run.options['baseline']}{other}"
-    if expectations.mode == "none" and run.options["expectations"] != "none":
-        return "none: the double's switches were set by hand, so it imitates no build (every behaviour must be confirmed)"
-    if expectations.mode == "none":
-        return "none (every behaviour must be confirmed)"
-    return f"catalogue, for {run.version} on {run.platform or 'an unknown platform'}"

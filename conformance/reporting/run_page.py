@@ -41,9 +41,17 @@ def summary_html(document: dict) -> str:
              ("hypothesis seed", info["hypothesis_seed"]), ("restarts after crashes", info["restarts"]),
              ("started again", "; ".join(info.get("start_notes") or []) or None),
              ("suite", f'{info["suite_version"]} ({info["suite_commit"] or "no git commit"})'),
-             ("run", f'{info["started"]} to {info["finished"]}')]
+             ("run", f'{info["started"]} to {info["finished"]}'), ("judged again", _rejudged(info))]
     return pages.render("run_summary.html.j2", info=info, facts=facts, results=document["results"],
                         latencies=peer_latencies(document["results"]), exchanges_shown=HTML_EXCHANGES)
+
+
+def _rejudged(info: dict) -> str | None:
+    rejudged = info.get("rejudged")
+    if not rejudged:
+        return None
+    return (f'{rejudged["at"]} by python -m conformance.rejudge (catalogue: {rejudged["catalogue"]}), from '
+            f'{rejudged["report"]}, which was judged against {rejudged["was_judged_against"]}')
 
 
 def page_html(document: dict) -> str:

@@ -10,7 +10,8 @@ from fixtures.untrusted import printable
 
 def summary_lines(document: dict, written: list[Path | str | None], write_error: str | None) -> list[tuple[str, bool]]:
     """(line, whether it reports a problem): each behaviour's verdict, what the expectations made of them,
-    and where the reports went (`written`: the JSON, HTML and XML paths), or why they were not written."""
+    and where the reports went (`written`: the JSON, HTML and XML paths, those not written None), or why
+    they were not written."""
     info, results = document["run_info"], document["results"]
     lines = []
     for item in results:
@@ -19,7 +20,7 @@ def summary_lines(document: dict, written: list[Path | str | None], write_error:
             f" ({item['judgement']}, accepted)" if item["accepted_undecided"] else f" ({item['judgement'].upper()})")
         lines.append((f"{item['verdict']:>13}  {item['behaviour']}{marker}: {item['reason']}"[:300], False))
     failing = [item for item in results if item["fails"]]
-    harness_errors = [check for item in results for check in item["evidence"] if check.get("harness_error")]
+    harness_errors = _harness_errors(document)
     problems = [f"{len(failing)} behaviour{'s' * (len(failing) != 1)} failing them"] * bool(failing)
     problems += [f"{len(harness_errors)} harness error{'s' * (len(harness_errors) != 1)}"] * bool(harness_errors)
     if not info["complete"]:
@@ -36,9 +37,21 @@ def summary_lines(document: dict, written: list[Path | str | None], write_error:
         lines.append((f"ERROR: {write_error}; the verdicts above are all this run keeps", True))
         return lines
     kept = "" if info["complete"] else " (incomplete, so named .partial: no complete report is replaced)"
-    json_path, html_path, xml_path = written
-    lines.append((f"reports: {json_path}, {html_path} and {xml_path}{kept}", False))
+    *others, last = [str(path) for path in written if path]
+    lines.append((f"reports: {', '.join(others)} and {last}{kept}" if others else f"report: {last}{kept}", False))
     return lines
+
+
+def _harness_errors(document: dict) -> list[dict]:
+    return [check for item in document["results"] for check in item["evidence"] if check.get("harness_error")]
+
+
+def exit_status(document: dict) -> int:
+    """The exit status pytest gives the run: 2 where it was interrupted, 1 where a behaviour fails its
+    judgement or a check met a harness error, else 0."""
+    if (document["run_info"]["interrupted"] or "").startswith("interrupted"):  # Ctrl-C or SIGTERM
+        return 2
+    return 1 if any(item["fails"] for item in document["results"]) or _harness_errors(document) else 0
 
 
 def write_summary(terminalreporter, document: dict, written: list, write_error: str | None) -> None:

@@ -256,6 +256,21 @@ class Expectations:
     platform: str | None
     baseline: dict[str, Expectation] | None = None
     baseline_version: str | None = None
+    baseline_file: str | None = None  # as the user named it
+    imitates_no_build: bool = False  # a double switched by hand: 'none', whatever the user asked for
+
+    @property
+    def label(self) -> str:
+        """What the run was judged against, for every output."""
+        if self.mode == "baseline":
+            other = "" if self.baseline_version == self.version else (
+                f", a run of {self.baseline_version}, another version than this run's")
+            return f"baseline {self.baseline_file}{other}"
+        if self.imitates_no_build:
+            return "none: the double's switches were set by hand, so it imitates no build (every behaviour must be confirmed)"
+        if self.mode == "none":
+            return "none (every behaviour must be confirmed)"
+        return f"catalogue, for {self.version} on {self.platform or 'an unknown platform'}"
 
     def for_behaviour(self, behaviour_id: str) -> Expectation | None:
         if self.mode == "baseline":
@@ -263,6 +278,48 @@ class Expectations:
         if self.mode == "catalogue" and behaviour_id in self.catalogue:
             return from_catalogue(self.catalogue[behaviour_id], self.version, self.platform)
         return Expectation((CONFIRMED,), "no recorded departures apply to this run")
+
+    def judge(self, behaviour_id: str, verdict: str, checks: list, allow_undecided: frozenset[str]) -> Judgement:
+        """The one place a behaviour is judged: its verdict and its checks' reasons against its expectation
+        (checks as CheckResult or as their report records); `allow_undecided` holds behaviour ids or 'all'."""
+        kind, expectation = judged(verdict, self.for_behaviour(behaviour_id), observation_of(checks))
+        return Judgement(kind, expectation, kind in UNDECIDED and bool({"all", behaviour_id} & allow_undecided))
+
+
+def expectations_for(mode: str, catalogue: dict, version: str, platform: str | None, *,
+                     baseline_file: str | None = None, imitates_no_build: bool = False) -> Expectations:
+    """The expectations a run of `version` on `platform` is judged against: a baseline when one is given
+    (BaselineError naming the problem); none for a double that imitates no build; else `mode`."""
+    if baseline_file:
+        baseline, baseline_version = load_baseline(Path(baseline_file))
+        return Expectations("baseline", catalogue, version, platform, baseline, baseline_version, baseline_file)
+    if imitates_no_build:
+        return Expectations("none", catalogue, version, platform, imitates_no_build=True)
+    return Expectations(mode, catalogue, version, platform)
+
+
+def allowed_undecided(values: list[str], catalogue: dict) -> frozenset[str]:
+    """--allow-undecided: behaviour ids (comma-separated, the option repeatable) or `all`; ValueError
+    naming an id the catalogue does not hold."""
+    allowed = frozenset(name.strip() for value in values for name in value.split(",") if name.strip())
+    unknown = sorted(allowed - set(catalogue) - {"all"})
+    if unknown:
+        raise ValueError(f"--allow-undecided: no behaviour {', '.join(unknown)} in the catalogue; name "
+                         f"behaviours by their id (e.g. many-folders-cpu-load), or pass all")
+    return allowed
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A behaviour's judgement (`kind`: AS_EXPECTED ... NOT_RECORDED), the expectation it was reached
+    against, and whether the user accepted it undecided (--allow-undecided)."""
+    kind: str
+    expectation: Expectation | None
+    accepted: bool = False
+
+    @property
+    def fails(self) -> bool:
+        return self.kind in FAILING and not self.accepted
 
 
 def judge(verdict: str, expectation: Expectation | None, observation: tuple[str, ...] = ()) -> str:
