@@ -18,6 +18,7 @@ inconclusive; else confirmed.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,12 @@ from conformance.verdicts import fingerprint
 from fixtures.client import Exchange
 
 CONFIRMED, CONTRADICTED, INCONCLUSIVE = "confirmed", "contradicted", "inconclusive"
+# What a check's evidence keeps: the first exchanges, then those that went wrong (an error status, no
+# answer, a slow answer), up to a bound; `exchanges_total` counts them all. Of its incidents, the first of
+# each kind per instance, and a count of the rest: a dead peer polled until a deadline leaves thousands.
 KEEP_EXCHANGES = 150
+KEEP_UNUSUAL_EXCHANGES = 150
+KEEP_INCIDENTS_OF_A_KIND = 20
 
 
 class Inconclusive(Skipped):
@@ -64,7 +70,8 @@ class Evidence:
         self.exchanges_total += 1
         kept = self.generated_signatures if _in_generated_example() else self.signatures
         kept.add(fingerprint.signature(exchange))
-        if len(self.exchanges) < KEEP_EXCHANGES or exchange.status != 200 or exchange.slow:
+        unusual = exchange.status != 200 or exchange.slow
+        if len(self.exchanges) < KEEP_EXCHANGES + (KEEP_UNUSUAL_EXCHANGES if unusual else 0):
             self.exchanges.append(exchange.to_dict())
 
     def absorb(self, other: Evidence) -> None:
@@ -105,10 +112,25 @@ class Evidence:
 
     def to_dict(self) -> dict:
         return {"facts": self.facts, "exchanges": self.exchanges, "exchanges_total": self.exchanges_total,
-                "crashes": self.crashes, "incidents": self.incidents, "reproducers": self.reproducers,
+                "crashes": self.crashes, "incidents": kept_incidents(self.incidents), "reproducers": self.reproducers,
                 "series": self.series,
                 "fingerprint": {"digest": fingerprint.digest(self.signatures), "signatures": sorted(self.signatures),
                                 "generated_signatures": sorted(self.generated_signatures)}}
+
+
+def kept_incidents(incidents: list[dict]) -> list[dict]:
+    """The first KEEP_INCIDENTS_OF_A_KIND incidents of each kind per instance, then one 'repeated'
+    record per kind and instance counting the rest, with when the first and last of them happened."""
+    kept, seen, rest = [], Counter(), {}
+    for incident in incidents:
+        key = (incident.get("instance"), incident["kind"])
+        seen[key] += 1
+        if seen[key] <= KEEP_INCIDENTS_OF_A_KIND:
+            kept.append(incident)
+        else:
+            rest.setdefault(key, []).append(incident.get("at", 0.0))
+    return kept + [{"kind": "repeated", "instance": instance, "of_kind": kind, "count": len(times),
+                    "at": min(times), "last_at": max(times)} for (instance, kind), times in rest.items()]
 
 
 @dataclass

@@ -92,6 +92,9 @@ def describe(incident: dict) -> str:
         return f"the {where}'s disk was full during the check ({incident.get('process')})"
     if kind == "no answer":
         return f"the {where} left {incident.get('request')} without an answer ({incident.get('error')})"
+    if kind == "repeated":  # the evidence's count of incidents left out (conformance/verdicts/outcome.py)
+        return (f"the {where}: {incident['count']} more {incident['of_kind']!r} incidents over "
+                f"{incident['last_at'] - incident['at']:.1f} s")
     return f"the {where}: {kind}"
 
 
