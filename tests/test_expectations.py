@@ -1,11 +1,14 @@
 """conformance/verdicts/expectations.py: what a run is expected to show, and every judgement rule shown to fail a
 build that departs and to pass one that does not."""
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conformance.verdicts.catalogue import CATALOGUE_PATH, Behaviour
+from conformance.verdicts.catalogue import CATALOGUE_PATH, Behaviour, departure_problem
 from conformance.verdicts.expectations import (
     AS_EXPECTED,
     CARRIED_FORWARD,
@@ -121,6 +124,14 @@ def test_a_reason_becomes_a_departure_whose_numbers_and_paths_vary():
     assert departure_matches((pattern,), ("after adding 1000 folders Sync used 12.75% at '/tmp/other/f' [1]",))
     assert not departure_matches((pattern,), ("after adding 60 folders Sync used 12.75% at '/tmp/other/f' [1]",))
     assert not departure_matches((pattern,), ("after adding 1000 folders Sync used 4.2% at '/tmp/other/f' [1] and more",))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_reason_is_matched_whole_by_its_pattern_and_the_catalogue_takes_the_pattern(reason):
+    pattern = reason_pattern(reason)
+    assert re.fullmatch(pattern, reason)
+    assert departure_problem({"verdict": "contradicted", "departure": pattern}) is None
 
 
 def test_a_platform_without_records_is_judged_against_the_nearest_and_says_so():

@@ -30,10 +30,18 @@ REQUIRED_KEYS = ("id", "statement", "source", "kind", "checks")
 def load(path: Path = CATALOGUE_PATH) -> dict[str, Behaviour]:
     """The catalogue by behaviour id; ValueError naming the file, the entry and the problem."""
     try:
-        with open(path, "rb") as handle:
-            entries = tomllib.load(handle).get("behaviour", [])
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise ValueError(f"{path}: cannot read it ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text ({error.reason})") from None
+    return loads(text, path)
+
+
+def loads(text: str, path: Path | str) -> dict[str, Behaviour]:
+    """The catalogue in `text` (`path` names it in errors)."""
+    try:
+        entries = tomllib.loads(text).get("behaviour", [])
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{path}: not valid TOML ({error})") from None
     catalogue = {}

@@ -235,10 +235,19 @@ def reason_pattern(reason: str) -> str:
     observed, as a departure another run of the same build meets."""
     parts, position = [], 0
     for match in _VARYING.finditer(reason):
-        parts.append(re.escape(reason[position:match.start()]))
+        parts.append(_literal(reason[position:match.start()]))
         parts.append(r"[\d.]+" if match.group("number") else r"/[^\s'\",\])]+")
         position = match.end()
-    return "".join(parts) + re.escape(reason[position:])
+    return "".join(parts) + _literal(reason[position:])
+
+
+_SPECIAL = frozenset("\\.^$*+?{}[]|()")
+
+
+def _literal(text: str) -> str:
+    """`text` as a pattern that matches it, escaping only what a pattern gives a meaning to (re.escape
+    also escapes spaces and dashes, which a reader of the catalogue would have to read through)."""
+    return "".join("\\" + char if char in _SPECIAL else char for char in text)
 
 
 def reason_shape(reason: str) -> str:
