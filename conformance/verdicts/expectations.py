@@ -371,7 +371,7 @@ def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectat
                 f"the build now confirms it")
     if judgement == FIXED:
         return (f"{subject}: changed since {expectation.source}: contradicted there, confirmed now (a fix); "
-                f"record {version} in the catalogue")
+                f"record {version} in the catalogue (python -m conformance.expectations record REPORT.json)")
     if judgement == REGRESSION and expectation.basis == CARRIED_FORWARD:
         return f"{subject}: changed since {expectation.source}: confirmed there, contradicted now (a regression)"
     if judgement == REGRESSION:
