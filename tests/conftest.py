@@ -158,17 +158,22 @@ class Answers:
 
 
 def write_report(directory: Path, version: str, verdicts: dict, *, double=False, digests=None, minutes=1,
-                 reasons=None) -> Path:
-    stem = f"sync-{version}" + ("-double" if double else "")
-    results = [{"behaviour": behaviour, "statement": f"{behaviour} statement", "verdict": verdict,
-                "reason": f"{behaviour} was {verdict}", "judgement": "as expected",
-                "evidence": [{"check": f"conformance/test_{behaviour}.py::test",
-                              "reason": (reasons or {}).get(behaviour, f"{behaviour} was {verdict}"),
-                              "evidence": {"fingerprint": {"digest": (digests or {}).get(behaviour, "d0"),
-                                                           "signatures": [f"sig {(digests or {}).get(behaviour, 'd0')}"]}}}]}
-               for behaviour, verdict in verdicts.items()]
+                 reasons=None, judgements=None, kinds=None, partial=False) -> Path:
+    stem = f"sync-{version}" + ("-double" if double else "") + (".partial" if partial else "")
+    failing = ("regression", "departs differently", "stale", "fixed", "not judged", "not recorded")
+    results = []
+    for behaviour, verdict in verdicts.items():
+        judgement = (judgements or {}).get(behaviour, "as expected")
+        results.append({
+            "behaviour": behaviour, "statement": f"{behaviour} statement", "kind": (kinds or {}).get(behaviour, "documented-quirk"),
+            "verdict": verdict, "reason": f"{behaviour} was {verdict}", "judgement": judgement,
+            "fails": judgement in failing, "accepted_undecided": False,
+            "evidence": [{"check": f"conformance/test_{behaviour}.py::test", "verdict": verdict,
+                          "reason": (reasons or {}).get(behaviour, f"{behaviour} was {verdict}"),
+                          "evidence": {"fingerprint": {"digest": (digests or {}).get(behaviour, "d0"),
+                                                       "signatures": [f"sig {(digests or {}).get(behaviour, 'd0')}"]}}}]})
     info = {"version": version, "api_version": version, "target_kind": "reference-double" if double else "launched",
-            "started": "2026-11-27T01:00:00Z", "finished": f"2026-11-27T01:{minutes:02d}:00Z"}
+            "complete": not partial, "started": "2026-11-27T01:00:00Z", "finished": f"2026-11-27T01:{minutes:02d}:00Z"}
     path = directory / f"{stem}.json"
     path.write_text(json.dumps({"format": "sync-conformance-report/1", "run_info": info, "results": results}))
     (directory / f"{stem}.html").write_text("<html></html>")

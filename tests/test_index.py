@@ -1,10 +1,12 @@
 """conformance/reporting/index.py and `python -m conformance.fold`: the index across versions and the diff of two runs."""
+import re
 import subprocess
 import sys
 
 import pytest
 
 from conformance import fold as fold_command
+from conformance.reporting import index
 from tests.conftest import ROOT, write_report
 
 
@@ -19,11 +21,43 @@ def test_the_index_orders_versions_numerically_and_marks_changes(tmp_path):
     header = page[page.index("<h2>Behaviours</h2>"):]
     assert header.index(">1.3.106<") < header.index(">1.4.82<") < header.index(">1.4.111<") < header.index(">1.4.111 (double)<")
     row_a = header[header.index("<th title=\"a statement\">"):].split("</tr>")[0]
-    assert 'class="v-confirmed changed"' in row_a and row_a.endswith('<td class="first-changed">1.4.111</td><td></td>')
+    assert 'class="v-confirmed j-as-expected changed"' in row_a
+    assert row_a.endswith('<td class="first-changed">1.4.111</td><td></td>')
     assert 'href="sync-1.4.111.html#behaviour-a"' in row_a
     row_c = header[header.index("<th title=\"c statement\">"):].split("</tr>")[0]
-    assert row_c.count('class="v-confirmed reshaped"') == 2  # answers changed at 1.4.82, and back at 1.4.111
+    assert row_c.count('class="v-confirmed j-as-expected reshaped"') == 2  # answers changed at 1.4.82, and back at 1.4.111
     assert "<svg" in page
+
+
+def test_each_cell_shows_its_judgement_and_the_filters_are_addresses(tmp_path):
+    """An expected departure and a regression are both 'contradicted', and look apart; a partial run is
+    marked; a departure that changed is named; each view of the filters is a fragment of the address."""
+    write_report(tmp_path, "1.3.106", {"a": "contradicted", "b": "contradicted", "c": "confirmed"},
+                 judgements={"a": "expected departure", "b": "expected departure"}, reasons={"b": "keys ['x']"})
+    write_report(tmp_path, "1.4.111", {"a": "contradicted", "b": "contradicted", "c": "confirmed"},
+                 judgements={"a": "expected departure", "b": "departs differently"}, reasons={"b": "keys ['y']"},
+                 kinds={"c": "api-contract"})
+    write_report(tmp_path, "1.4.120", {"a": "contradicted", "c": "inconclusive"}, partial=True,
+                 judgements={"a": "regression", "c": "not judged"}, kinds={"c": "api-contract"})
+    page = index.index_html(index.load_runs(tmp_path))
+    rows = {re.search(r'<th title="[^"]*">([^<]+)</th>', row).group(1): row
+            for row in page[page.index("<tbody>"):].split("<tr class=")[1:]}
+    assert 'class="v-contradicted j-expected-departure"' in rows["a"] and "\u2248 expected departure" in rows["a"]
+    assert 'class="v-contradicted j-regression partial fails"' in rows["a"] and "\u25bc REGRESSION" in rows["a"]
+    assert 'class="v-contradicted j-departs-differently fails departed"' in rows["b"]  # departs another way
+    assert rows["b"].startswith('"kind-documented-quirk changing failing"')
+    assert rows["c"].startswith('"kind-api-contract failing"') and "? NOT JUDGED" in rows["c"]
+    assert '<td class="first-changed">1.4.111</td>' in rows["b"]  # the run where the departure changed
+    views = {view["id"]: view for view in index.filter_views()}
+    assert len(views) == 4 * 2 * 2
+    css = index.filter_css(list(views.values()))
+    assert "#view-api-contract_all_failing:target ~ table.behaviours tbody tr:not(.kind-api-contract){display:none}" in css
+    assert "#view-api-contract_all_failing:target ~ table.behaviours tbody tr:not(.failing){display:none}" in css
+    assert "#view-all_all_all:target ~ table.behaviours" not in css  # the default view hides nothing
+    # each view links to the views that change one filter, keeping the others
+    links = dict(views["view-api-contract_all_failing"]["links"])
+    assert ("changing", "view-api-contract_changing_failing", False) in links["rows"]
+    assert 'id="view-api-contract_changing_failing"' in page and 'href="#view-all_all_failing"' in page
 
 
 def test_the_diff_lists_changed_reshaped_added_and_removed(tmp_path):
@@ -74,4 +108,4 @@ def test_the_index_of_hundreds_of_behaviours_and_a_dozen_versions_is_one_plain_t
                                                 for number, name in enumerate(behaviours)})
     assert fold_command.main(["--reports-dir", str(tmp_path)]) == 0
     page = (tmp_path / "index.html").read_text()
-    assert page.count("<tr>") >= 400 and "<script" not in page
+    assert page.count("<tr class=\"kind-") == 400 and "<script" not in page

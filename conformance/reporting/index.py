@@ -2,10 +2,11 @@
 (the command is conformance/fold.py).
 
 The index is a matrix, behaviours by runs (versions in version order, each build's reference-double run
-after it), each cell the verdict linking to its evidence in that run's HTML report. A cell is marked
-where the verdict differs from the previous run of the same kind (build or double), and, where the
-verdict is the same but the answers' fingerprints differ, as "answers changed". Each behaviour names the
-first run where its verdict changed.
+after it), each cell the verdict and its judgement, linking to its evidence in that run's HTML report. A
+cell is marked where the verdict or the departure differs from the previous run of the same kind (build
+or double), and, where both are the same but the answers' fingerprints differ, as "answers changed".
+Each behaviour names the runs where its verdict or departure changed. Filters (kind, changing rows,
+failing judgements) are fragments of the page's address, so a filtered view can be linked.
 """
 from __future__ import annotations
 
@@ -178,13 +179,30 @@ def diff_html(found: Diff) -> str:
 # -- the index ------------------------------------------------------------------------------------------
 RUN_COLUMNS = ("run", "API version", "target", "platform", "sha256", "suite", "seed", "started", "run time",
                "confirmed / contradicted / inconclusive", "reports")
+# A judgement's mark beside the verdict: what the report reader tells apart at a glance
+JUDGEMENT_MARKS = {"as expected": "as expected", "expected departure": "\u2248 expected departure",
+                   "regression": "\u25bc REGRESSION", "departs differently": "\u2260 DEPARTS DIFFERENTLY",
+                   "stale": "\u25b2 STALE", "fixed": "\u25b2 FIXED", "not judged": "? NOT JUDGED",
+                   "not recorded": "\u2205 NOT RECORDED"}
+KINDS = ("documented-quirk", "api-contract", "observed-undocumented")
+# The filters of the behaviours table, without a script: every combination is a fragment (#kind-..._...)
+FILTERS = {"kind": ("all",) + KINDS, "rows": ("all", "changing"), "judgements": ("all", "failing")}
 
 
-def _cells(runs: list[Run], behaviour: str) -> tuple[list[dict | None], str | None, str | None]:
-    """The row's cells (None where the run did not decide it), the label of the first run whose verdict
-    changed, and of the first whose answers did."""
+def departure_shape(result: dict) -> tuple[str, ...]:
+    """What a contradicted behaviour's checks said, figures and paths folded: two runs that depart the same
+    way have the same shape."""
+    if result["verdict"] != "contradicted":
+        return ()
+    return tuple(sorted({reason_shape(check.get("reason") or "") for check in result["evidence"]
+                         if check.get("verdict", "contradicted") == "contradicted"}))
+
+
+def _cells(runs: list[Run], behaviour: str) -> tuple[list[dict | None], list[str], str | None]:
+    """The row's cells (None where the run did not decide it), the labels of the runs where its verdict
+    or its departure changed, and of the first run whose answers did."""
     previous: dict[bool, dict | None] = {}
-    cells, first_verdict_change, first_answer_change = [], None, None
+    cells, changes, first_answer_change = [], [], None
     for run in runs:
         result = run.results.get(behaviour)
         before = None if run.is_partial else previous.get(run.is_double)  # a partial run is compared with none
@@ -193,18 +211,56 @@ def _cells(runs: list[Run], behaviour: str) -> tuple[list[dict | None], str | No
         if result is None:
             cells.append(None)
             continue
-        classes = [f"v-{result['verdict']}"] + ["partial"] * run.is_partial
+        judgement = result.get("judgement") or "not judged"
+        classes = [f"v-{result['verdict']}", f"j-{judgement.replace(' ', '-')}"] + ["partial"] * run.is_partial
+        if result.get("fails"):
+            classes.append("fails")
         if before is not None and before["verdict"] != result["verdict"]:
             classes.append("changed")
-            first_verdict_change = first_verdict_change or run.label
+            changes.append(run.label)
+        elif before is not None and departure_shape(before) != departure_shape(result):
+            classes.append("departed")
+            changes.append(run.label)
         elif before is not None and behaviour_fingerprint(before) != behaviour_fingerprint(result):
             classes.append("reshaped")
             first_answer_change = first_answer_change or run.label
+        accepted = " (accepted)" if result.get("accepted_undecided") else ""
         cells.append({
             "classes": " ".join(classes), "text": VERDICT_MARKS.get(result["verdict"], result["verdict"]),
-            "title": f"{result['verdict']} ({result.get('judgement', 'not judged')}): {result['reason'][:300]}",
+            "judgement": JUDGEMENT_MARKS.get(judgement, judgement) + accepted,
+            "title": f"{result['verdict']} ({judgement}{accepted}): {result.get('explanation') or result['reason']}"[:400],
             "link": f"{run.html_name}#{behaviour_anchor(behaviour)}" if run.html_name else None})
-    return cells, first_verdict_change, first_answer_change
+    return cells, changes, first_answer_change
+
+
+def filter_views() -> list[dict]:
+    """Every combination of the filters: its fragment, and for each filter's choices the fragment that
+    changes only that filter (the links a view shows)."""
+    names = list(FILTERS)
+    combinations = [{}]
+    for name in names:
+        combinations = [{**chosen, name: choice} for chosen in combinations for choice in FILTERS[name]]
+
+    def fragment(chosen: dict) -> str:
+        return "view-" + "_".join(chosen[name] for name in names)
+    return [{"id": fragment(chosen), "chosen": chosen, "default": all(choice == "all" for choice in chosen.values()),
+             "links": [(name, [(choice, fragment({**chosen, name: choice}), choice == chosen[name])
+                               for choice in FILTERS[name]]) for name in names]}
+            for chosen in combinations]
+
+
+def filter_css(views: list[dict]) -> str:
+    """Each view hides the rows its filters leave out and shows its own links."""
+    rules = []
+    for view in views:
+        target = f"#{view['id']}:target ~"
+        rules.append(f"{target} .filters .f-{view['id']}{{display:block}}")
+        chosen = view["chosen"]
+        hidden = ([f"tr:not(.kind-{chosen['kind']})"] if chosen["kind"] != "all" else []) + \
+            (["tr:not(.changing)"] if chosen["rows"] == "changing" else []) + \
+            (["tr:not(.failing)"] if chosen["judgements"] == "failing" else [])
+        rules += [f"{target} table.behaviours tbody {selector}{{display:none}}" for selector in hidden]
+    return "\n".join(rules)
 
 
 def _run_row(run: Run) -> dict:
@@ -256,12 +312,16 @@ def index_html(runs: list[Run], differentials: list[dict] = (), documents: list[
     behaviours = list(dict.fromkeys(behaviour for run in reversed(runs) for behaviour in run.results))
     rows = []
     for behaviour in behaviours:
-        cells, first_verdict, first_answers = _cells(runs, behaviour)
-        statement = next(run.results[behaviour]["statement"] for run in reversed(runs) if behaviour in run.results)
-        rows.append({"behaviour": behaviour, "statement": statement, "cells": cells, "first_verdict": first_verdict,
-                     "first_answers": first_answers})
+        cells, changes, first_answers = _cells(runs, behaviour)
+        newest = next(run.results[behaviour] for run in reversed(runs) if behaviour in run.results)
+        classes = [f"kind-{newest.get('kind')}"] + ["changing"] * bool(changes) + \
+            ["failing"] * any(cell and "fails" in cell["classes"].split() for cell in cells)
+        rows.append({"behaviour": behaviour, "statement": newest["statement"], "cells": cells, "changes": changes,
+                     "first_answers": first_answers, "classes": " ".join(classes)})
     durations = [(run.label, run.duration_s()) for run in runs if run.duration_s() is not None]
+    views = filter_views()
     return pages.render(
         "index.html.j2", run_columns=RUN_COLUMNS, runs=[_run_row(run) for run in runs],
-        rows=rows, changed_rows=sum(1 for row in rows if row["first_verdict"]), differentials=list(differentials),
-        documents=list(documents), run_time_chart=plots.bar_chart(durations, "seconds per conformance run"))
+        rows=rows, changed_rows=sum(1 for row in rows if row["changes"]), differentials=list(differentials),
+        documents=list(documents), run_time_chart=plots.bar_chart(durations, "seconds per conformance run"),
+        views=views, filter_css=filter_css(views))
