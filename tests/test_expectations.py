@@ -21,6 +21,7 @@ from conformance.verdicts.expectations import (
     RECORDED,
     REGRESSION,
     STALE,
+    UNKNOWN,
     UNRECORDED,
     Expectation,
     departure_matches,
@@ -30,6 +31,7 @@ from conformance.verdicts.expectations import (
     judged,
     load_baseline,
     reason_pattern,
+    release_line,
     version_key,
 )
 from tests.conftest import FAST, run_conformance
@@ -86,9 +88,9 @@ def test_a_version_that_is_no_number_is_not_recorded(version):
 def test_between_two_records_agreement_is_expected_and_disagreement_is_unknown():
     behaviour = behaviour_with(
         {"since": "1.3.106", "until": "1.3.106", "platform": "linux-x64", "verdict": "contradicted", "departure": "old way"},
-        {"since": "1.4.111", "until": "1.4.111", "platform": "linux-x64", "verdict": "contradicted", "departure": "new way"})
-    between = from_catalogue(behaviour, "1.3.200", "linux-x64")
-    assert between.verdict == "contradicted" and "1.3.106 and 1.4.111 linux-x64" in between.source
+        {"since": "1.5.0", "until": "1.5.0", "platform": "linux-x64", "verdict": "contradicted", "departure": "new way"})
+    between = from_catalogue(behaviour, "1.4.0", "linux-x64")  # of neither record's release line
+    assert between.verdict == "contradicted" and "1.3.106 and 1.5.0 linux-x64" in between.source
     assert judge("contradicted", between, ("old way",)) == judge("contradicted", between, ("new way",)) == EXPECTED_DEPARTURE
     assert judge("contradicted", between, ("another way",)) == DEPARTS_DIFFERENTLY
     assert judge("confirmed", between) == STALE
@@ -96,13 +98,13 @@ def test_between_two_records_agreement_is_expected_and_disagreement_is_unknown()
 
 def test_between_two_records_that_disagree_the_build_must_behave_as_one_of_them():
     disagreeing = behaviour_with({"since": "1.3.106", "until": "1.3.106", "verdict": "confirmed"},
-                                 {"since": "1.4.111", "until": "1.4.111", "verdict": "contradicted",
+                                 {"since": "1.5.0", "until": "1.5.0", "verdict": "contradicted",
                                   "departure": "error 3"})
     unknown = from_catalogue(disagreeing, "1.4.0", "linux-x64")
-    assert "between 1.3.106 (confirmed) and 1.4.111 (contradicted)" in unknown.source
+    assert "between 1.3.106 (confirmed) and 1.5.0 (contradicted)" in unknown.source
     assert judge("confirmed", unknown) == AS_EXPECTED
     judgement, against = judged("contradicted", unknown, ("error 3",))
-    assert judgement == EXPECTED_DEPARTURE and "behaves as catalogue 1.4.111" in against.source
+    assert judgement == EXPECTED_DEPARTURE and "behaves as catalogue 1.5.0" in against.source
     assert judge("contradicted", unknown, ("error 4",)) == DEPARTS_DIFFERENTLY
     assert "as neither record" in explain("b", "1.4.0", "contradicted", unknown, DEPARTS_DIFFERENTLY)
     assert judge("inconclusive", unknown) == NOT_JUDGED and NOT_JUDGED in FAILING
@@ -116,6 +118,24 @@ def test_a_departure_is_matched_whole_by_every_contradicting_check():
     assert not departure_matches(departure, departure[:1])
     assert not departure_matches(departure[:1], ("crashed by add_folder force=1&force=1",
                                                  "'Grüße' was added but get_folders lists ['x']"))
+
+
+def test_a_patch_release_is_judged_by_its_own_release_line_first_and_says_so():
+    behaviour = behaviour_with({"since": "1.3.106", "until": "1.3.106", "platform": "linux-x64", "verdict": "confirmed"},
+                               {"since": "1.4.111", "until": "1.4.111", "platform": "linux-x64",
+                                "verdict": "contradicted", "departure": "error 3"})
+    below_its_line = from_catalogue(behaviour, "1.4.110", "linux-x64")
+    assert below_its_line.source == "catalogue 1.4.111 linux-x64, the nearest record of release line 1.4"
+    assert judge("contradicted", below_its_line, ("error 3",)) == EXPECTED_DEPARTURE
+    assert judge("confirmed", below_its_line) == STALE  # behaving as 1.3.106, another line, is not enough
+    above_its_line = from_catalogue(behaviour, "1.3.150", "linux-x64")
+    assert "1.3.106 linux-x64, the newest record of release line 1.3, carried forward" in above_its_line.source
+    assert judge("contradicted", above_its_line, ("error 3",)) == REGRESSION
+    assert "changed since catalogue 1.3.106" in explain("b", "1.3.150", "contradicted", above_its_line, REGRESSION)
+    # a line with no record: the neighbours on either side, as before
+    assert from_catalogue(behaviour_with(behaviour.expect[0], {**behaviour.expect[1], "since": "1.5.0", "until": "1.5.0"}),
+                          "1.4.110", "linux-x64").basis == UNKNOWN
+    assert release_line("1.4.111") == "1.4" and release_line("2") is None
 
 
 def test_a_reason_becomes_a_departure_whose_numbers_and_paths_vary():
@@ -196,8 +216,9 @@ def test_the_double_as_observed_meets_the_catalogue_expectations(tmp_path):
 
 @pytest.mark.parametrize("profile, reported, judgement, exit_code", [
     ("1.4.111", "1.4.120", EXPECTED_DEPARTURE, 0),  # behaves like the newest record: passes
-    ("1.3.106", "1.3.200", AS_EXPECTED, 0),  # 1.3.106 confirms, 1.4.111 contradicts: behaves as 1.3.106
-    ("1.4.111", "1.3.200", EXPECTED_DEPARTURE, 0),  # ... or as 1.4.111
+    ("1.3.106", "1.3.200", AS_EXPECTED, 0),  # 1.3.106 confirms, 1.4.111 contradicts: 1.3.x is judged by 1.3.106
+    ("1.4.111", "1.3.200", REGRESSION, 1),  # ... so behaving as 1.4.111, another release line, is a change
+    ("1.4.111", "1.4.50", EXPECTED_DEPARTURE, 0),  # and 1.4.x by 1.4.111
     ("1.3.106", "1.2.0", NOT_RECORDED, 1),  # nothing to judge by: unknown is never a pass
     ("1.3.106", "1.4.120", FIXED, 1),  # newer than 1.4.111, but confirms what 1.4.111 contradicted
 ])
@@ -268,7 +289,7 @@ def test_an_expectation_the_build_no_longer_meets_is_stale_and_fails(tmp_path):
     run = run_conformance(tmp_path, "--catalogue", str(catalogue), checks=("conformance/test_get_folder_peers_empty.py",))
     assert run.process.returncode == 1
     assert "STALE: stale expectation: get-folder-peers-empty on 1.4.111: expected contradicted" in run.output
-    assert "the build now confirms it" in run.output
+    assert "the build confirms it" in run.output
     assert run.document()["results"][0]["judgement"] == STALE
 
 

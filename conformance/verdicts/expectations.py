@@ -7,7 +7,8 @@ Expectations come from one of three places (`--expectations`):
   where a build was seen to go either way (then neither fails the run). An expected contradiction
   carries `departure`: the whole way the build was seen to depart, one regular expression per
   contradicting check (a list, or one string), each matching that check's reason whole (see
-  `departure_matches`). A version no range covers is judged by its nearest recorded neighbours (see
+  `departure_matches`). A version no range covers is judged by the nearest record of its own release
+  line (1.4 for 1.4.110) when only one side has one, else by its nearest recorded neighbours (see
   `from_catalogue`).
 - a baseline: the verdicts and reasons of an earlier, complete run's JSON report (`--baseline FILE`), so
   CI fails only on what changed since.
@@ -52,6 +53,12 @@ FAILING = (REGRESSION, STALE, FIXED, DEPARTS_DIFFERENTLY) + UNDECIDED
 
 # How an expectation was reached
 RECORDED, CARRIED_FORWARD, UNKNOWN, UNRECORDED = "recorded", "carried forward", "unknown", "unrecorded"
+
+
+def release_line(version: str | None) -> str | None:
+    """'1.4' for 1.4.111: the major and minor numbers a patch release shares with its line."""
+    parts = re.findall(r"\d+", version or "")
+    return ".".join(parts[:2]) if len(parts) >= 2 else None
 
 
 def version_key(version: str | None) -> tuple:
@@ -151,7 +158,18 @@ def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation
                  and version_key(entry["until"]) < key), key=lambda pair: version_key(pair[0]), default=None)
     above = min(((entry["since"], entry) for entry in entries if entry.get("since")
                  and version_key(entry["since"]) > key), key=lambda pair: version_key(pair[0]), default=None)
-    platform_named = f" {below[1]['platform']}" if below and below[1].get("platform") else ""
+    neighbour = (below or above or (None, {}))[1]
+    platform_named = f" {neighbour['platform']}" if neighbour.get("platform") else ""
+    line = release_line(version)
+    in_line = [side for side in (below, above) if side and release_line(side[0]) == line]
+    if len(in_line) == 1 and (below and above):  # a patch release is judged by its own release line first
+        (recorded, entry), = in_line
+        if recorded == below[0]:
+            return Expectation(_verdicts(entry), f"catalogue {recorded}{platform_named}, the newest record of release "
+                               f"line {line}, carried forward{nearest_platform}", entry.get("note"),
+                               _departures(entry), CARRIED_FORWARD)
+        return Expectation(_verdicts(entry), f"catalogue {recorded}{platform_named}, the nearest record of release "
+                           f"line {line}{nearest_platform}", entry.get("note"), _departures(entry))
     if below and not above:
         (newest, entry) = below
         return Expectation(_verdicts(entry), f"catalogue {newest}{platform_named}, the newest record, carried "
@@ -368,7 +386,7 @@ def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectat
     subject = f"{behaviour_id} on {version}"
     if judgement == STALE:
         return (f"stale expectation: {subject}: expected contradicted ({expectation.source}), "
-                f"the build now confirms it")
+                f"the build confirms it")
     if judgement == FIXED:
         return (f"{subject}: changed since {expectation.source}: contradicted there, confirmed now (a fix); "
                 f"record {version} in the catalogue (python -m conformance.expectations record REPORT.json)")
