@@ -187,13 +187,13 @@ class Matrix:
         """Ctrl-C or SIGTERM: each run is interrupted as Ctrl-C would (it stops its builds and removes its
         temp dirs), and killed if it has not finished after STOP_GRACE_S."""
         for build in running:
-            _signal_group(build.process, signal.SIGINT)
+            signal_group(build.process, signal.SIGINT)
         deadline = time.time() + STOP_GRACE_S
         for build in running:
             try:
                 build.process.wait(max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
-                _signal_group(build.process, signal.SIGKILL)
+                signal_group(build.process, signal.SIGKILL)
                 build.process.wait()
 
     def row(self, build: Build) -> dict:
@@ -233,7 +233,7 @@ def interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _signal_group(process: subprocess.Popen, signum: int) -> None:
+def signal_group(process: subprocess.Popen, signum: int) -> None:
     try:
         os.killpg(process.pid, signum)
     except ProcessLookupError:

@@ -58,10 +58,11 @@ def choice_for(spec: str, role: str = "target", api_key: str | None = None,
     return choice
 
 
-def conformance_command(choice: TargetChoice, reports_dir, options: list[str] = ()) -> list[str]:
-    """`python -m pytest conformance` against the same target, its reports in `reports_dir` (run from the
-    project's root)."""
-    return [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
+def conformance_command(choice: TargetChoice, reports_dir, options: list[str] = (),
+                        checks: tuple[str, ...] = ("conformance",)) -> list[str]:
+    """`python -m pytest conformance` (or only `checks`) against the same target, its reports in
+    `reports_dir` (run from the project's root)."""
+    return [sys.executable, "-m", "pytest", *checks, "-q", "-p", "no:cacheprovider",
             "--reports-dir", str(reports_dir), *_run_arguments(choice), *options]
 
 
