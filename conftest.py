@@ -21,6 +21,10 @@ def pytest_addoption(parser):
     target.addoption("--request-timeout", type=float, default=10.0, metavar="S",
                      help="seconds a request may take; an answer slower than half of it counts as the target "
                           "being unhealthy, which makes the check inconclusive (default 10)")
+    target.addoption("--sync-platform", metavar="PLATFORM",
+                     help="the target's platform, such as linux-arm, where the suite cannot tell it (an emulator's "
+                          "wrapper script whose executable it does not find, an attached instance); default: get_os "
+                          "and the executable's architecture")
     target.addoption("--double-profile", default="1.4.111", metavar="VERSION",
                      help="reference double profile when no target is given: 1.3.106 or 1.4.111 (default)")
     target.addoption("--double-switches", default="observed", metavar="SPEC",

@@ -6,10 +6,12 @@ import signal
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
 
 import psutil
 import pytest
 
+from fixtures.build import architecture_of
 from fixtures.launcher import die_with
 from tests.conftest import ROOT, VALID_LOOKING_KEY, leftovers, run_conformance
 
@@ -176,3 +178,54 @@ def test_runs_side_by_side_each_clean_up_the_dumps_dir_without_failing(tmp_path,
     (tmp_path / "kept").rename(DumpsDirGuard.path)
     kept.clean()  # holds a dump: kept
     assert (DumpsDirGuard.path / "core.dmp").exists()
+
+
+def fake_elf(path: Path, machine: int) -> Path:
+    """A file with an ELF header for `machine` (0x28: ARM): what an emulated build's executable shows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x7fELF\x01\x01\x01" + bytes(11) + machine.to_bytes(2, "little") + bytes(44))
+    return path
+
+
+def emulator_wrapper(tmp_path: Path, *executables: Path) -> Path:
+    """A script as an emulator's users write one: it names the build it would run under the emulator
+    (here the double stands in for it)."""
+    script = tmp_path / "wrapper" / "btsync"
+    script.parent.mkdir(parents=True)
+    named = " ".join(f'"{path}"' for path in executables)
+    script.write_text(f'#!/bin/sh\nif [ -n "$NEVER_SET" ]; then exec qemu-arm {named} "$@"; fi\n'
+                      f'exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+def test_the_architecture_is_read_from_the_executable_a_wrapper_runs(tmp_path):
+    assert architecture_of(fake_elf(tmp_path / "arm" / "btsync", 0x28)) == "arm"
+    assert architecture_of(fake_elf(tmp_path / "mips" / "btsync", 0x08)) == "elf-machine-8"  # said, not guessed
+    assert architecture_of(emulator_wrapper(tmp_path, tmp_path / "arm" / "btsync")) == "arm"  # not the interpreter's
+    other = fake_elf(tmp_path / "other" / "sync-armhf", 0x28)
+    assert architecture_of(emulator_wrapper(tmp_path / "two", other, fake_elf(tmp_path / "x" / "helper", 0x3E))) is None
+
+
+@pytest.mark.parametrize("case", ["arm-wrapper", "unknown-wrapper", "given"])
+def test_a_wrapped_build_is_judged_on_its_own_platform_or_says_it_cannot_tell(tmp_path, case):
+    arm = fake_elf(tmp_path / "arm" / "btsync", 0x28)
+    executables = {"arm-wrapper": (arm,), "unknown-wrapper": (fake_elf(tmp_path / "a" / "sync-armhf", 0x28),
+                                                              fake_elf(tmp_path / "b" / "helper", 0x3E))}
+    wrapper = emulator_wrapper(tmp_path, *executables.get(case, (arm,)))
+    given = ("--sync-platform", "linux-arm64") if case == "given" else ()
+    run = run_conformance(tmp_path, "--sync-binary", str(wrapper), "--sync-api-key", VALID_LOOKING_KEY, *given,
+                          checks=("conformance/test_get_folder_peers_empty.py",))
+    assert run.process.returncode == 0, run.output[-2000:]
+    document = run.document()
+    [result] = document["results"]
+    platform, note = {"arm-wrapper": ("linux-arm", "nothing recorded for linux-arm; judged against linux-x64"),
+                      "unknown-wrapper": ("linux", "the build's architecture is unknown: judged against linux-x64; "
+                                                   "give --sync-platform"),
+                      "given": ("linux-arm64", "nothing recorded for linux-arm64; judged against linux-x64")}[case]
+    assert document["run_info"]["target_platform"] == platform and note in result["expected_from"]
+
+
+def test_a_platform_not_shaped_as_one_is_one_line(tmp_path):
+    run = run_conformance(tmp_path, "--sync-platform", "ARM!", checks=("conformance/test_get_folder_peers_empty.py",))
+    assert run.process.returncode == 4 and "--sync-platform ARM!: give an OS and an architecture" in run.output

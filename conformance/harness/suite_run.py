@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from fixtures.redaction import SECRETS, Redactor
 from fixtures.target import OpenedTarget, TargetChoice, end_run, identity, open_target, watch_clients
 
 CHECKS_DIR = PROJECT_ROOT / "conformance"
+PLATFORM_SHAPE = re.compile(r"[a-z0-9]+-[a-z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,7 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
     redactor = SECRETS  # every client and instance teaches it (fixtures/redaction.py)
     redactor.add(choice.api_key, "<api-key>")
     version, api_version, platform = identity(opened)
+    platform = config.option.sync_platform or platform
     settings = _settings(config.option, is_double=opened.is_double)
     run = SuiteRun(opened=opened, settings=settings, options=_safe_options(config, settings), redactor=redactor,
                    catalogue=catalogue, version=version, api_version=api_version, platform=platform,
@@ -276,6 +279,9 @@ def _check_budgets(option) -> None:
         problems.append(f"--sync-port {option.sync_port}: give a port from 1 to 65535, or leave it out for a free one")
     if option.ready_timeout <= 0:
         problems.append(f"--ready-timeout {option.ready_timeout:g}: give a positive number of seconds")
+    if option.sync_platform and not PLATFORM_SHAPE.fullmatch(option.sync_platform):
+        problems.append(f"--sync-platform {option.sync_platform}: give an OS and an architecture, such as "
+                        f"linux-x64 or linux-arm")
     if option.request_timeout <= 0:
         problems.append(f"--request-timeout {option.request_timeout:g}: give a positive number of seconds")
     seed = getattr(option, "hypothesis_seed", None)
@@ -316,8 +322,8 @@ def use_example_database(version: str, shrink: bool) -> None:
 
 
 def _safe_options(config: pytest.Config, settings: CheckSettings) -> dict:
-    names = ("sync_binary", "sync_url", "sync_user", "allow_host_network", "sync_port", "double_profile",
-             "double_switches", "double_version", "expectations", "baseline", "catalogue", "allow_undecided")
+    names = ("sync_binary", "sync_url", "sync_user", "allow_host_network", "sync_port", "sync_platform",
+             "double_profile", "double_switches", "double_version", "expectations", "baseline", "catalogue", "allow_undecided")
     options = {name: getattr(config.option, name) for name in names}
     options.update((name, value) for name, value in asdict(settings).items() if name != "hypothesis_seed")
     if options["sync_url"]:  # a password inside the URL goes nowhere

@@ -121,6 +121,10 @@ def _entries_for_platform(behaviour, platform: str | None) -> tuple[list[dict], 
     """The entries that speak of this platform; failing those, the nearest platform's (the same
     operating system first), and a note saying so."""
     entries = [entry for entry in behaviour.expect if _platform_matches(entry.get("platform"), platform)]
+    if entries and platform and "-" not in platform:  # get_os alone: the architecture is unknown
+        recorded = sorted({entry["platform"] for entry in entries if entry.get("platform")})
+        return entries, (f" (the build's architecture is unknown: judged against {', '.join(recorded)}; give "
+                         f"--sync-platform)" if recorded else "")
     if entries or not behaviour.expect:
         return entries, ""
     system = (platform or "").split("-")[0]
