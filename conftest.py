@@ -64,6 +64,10 @@ def pytest_addoption(parser):
     verdicts.addoption("--allow-undecided", metavar="IDS", action="append", default=[],
                        help="behaviours (comma-separated, or all) that may end not judged or not recorded without "
                             "failing the run; by default an undecided behaviour fails it: unknown is never a pass")
+    verdicts.addoption("--confirm-failures", type=int, default=2, metavar="K",
+                       help="before a behaviour fails the run (a regression, departs differently, stale, fixed, not "
+                            "judged), run its checks again K times on a fresh instance: failing every time it fails "
+                            "the run, seen N of N times; otherwise it is flaky (default 2; 0: no reruns)")
     verdicts.addoption("--catalogue", metavar="FILE",
                        help="behaviour catalogue to use instead of conformance/catalogue.toml")
     parser.addoption("--reports-dir", default="reports", metavar="DIR",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import subprocess
 import sys
 import time
@@ -23,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance.harness.command_line import run_command
+from conformance.harness.signals import interruptible, wait_for_child_run
 from conformance.harness.target_specs import choice_for, conformance_command
-from conformance.matrix import Build, interruptible, report_of, resolve, signal_group
+from conformance.matrix import Build, report_of, resolve
 from conformance.reporting.index import departure_shape
 from conformance.reporting.report_files import check_reports_dir
 from conformance.verdicts import catalogue as catalogue_module
@@ -32,8 +32,6 @@ from conformance.verdicts.expectations import INCONCLUSIVE, version_key
 from fixtures.build import PROJECT_ROOT
 from fixtures.errors import SetupError
 from fixtures.untrusted import printable
-
-STOP_GRACE_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -78,16 +76,7 @@ class Search:
         build.started = time.time()
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True, preexec_fn=interruptible)
-        try:
-            process.wait()
-        except KeyboardInterrupt:
-            signal_group(process, signal.SIGINT)
-            try:
-                process.wait(STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                signal_group(process, signal.SIGKILL)
-            raise
-        outcome = _outcome_of(report_of(build, reports), self.behaviour, process.returncode)
+        outcome = _outcome_of(report_of(build, reports), self.behaviour, wait_for_child_run(process))
         print(printable(f"run {self.runs}: {build.version} ({build.spec}): {outcome}, "
                         f"{time.time() - build.started:.1f} s"[:400]), flush=True)
         return outcome

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance.harness.command_line import run_command
+from conformance.harness.signals import STOP_GRACE_S, interruptible, signal_group
 from conformance.harness.target_specs import choice_for, conformance_command, name_of
 from conformance.reporting.index import FoldError, write_index
 from conformance.reporting.report_files import ReportFiles, check_reports_dir
@@ -31,7 +32,6 @@ from fixtures.build import EXECUTABLE_NAMES, PROJECT_ROOT, resolve_binary
 from fixtures.errors import SetupError
 from fixtures.target import double_settings
 
-STOP_GRACE_S = 60.0  # a run stops its builds and removes its temp dirs on SIGINT; then it is killed
 PROGRESS = re.compile(r"\[\s*(\d+)%\]\s*$")
 
 
@@ -223,21 +223,6 @@ class Matrix:
         return {"build": build.spec, "version": document.get("run_info", {}).get("version", build.version),
                 "verdicts": " / ".join(f"{count} {verdict}" for verdict, count in counts.items()),
                 "judgement": judgement, "failed": code != 0, "seconds": build.seconds}
-
-
-def interruptible() -> None:
-    """preexec_fn of a run the matrix may stop with SIGINT: a child inherits an ignored or blocked SIGINT
-    (a matrix started in the background, or from a worker that ignores it), and Python then never turns
-    SIGINT into KeyboardInterrupt, so the run would not stop its builds."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def signal_group(process: subprocess.Popen, signum: int) -> None:
-    try:
-        os.killpg(process.pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 def summary_table(rows: list[dict]) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conformance import test_many_folders_cpu_load as cpu_load
-from conformance.matrix import interruptible
+from conformance.harness.signals import interruptible
 from tests.conftest import FAST, ROOT, child_environment, leftovers, run_conformance
 
 MANY = 3000  # folders: the double takes seconds to add them

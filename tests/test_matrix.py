@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from conformance.matrix import interruptible, resolve
+from conformance.harness.signals import interruptible
+from conformance.matrix import resolve
 from conformance.reporting.report_files import ReportFiles
 from fixtures.errors import SetupError
 from tests.conftest import FAST, ROOT, child_environment, leftovers

@@ -3,6 +3,7 @@ verdict says, a contradiction the expectations foresee is a strict xfail, the be
 carries its judgement, and no failure text carries a secret or an escape sequence."""
 from __future__ import annotations
 
+from conformance.harness import confirmations
 from conformance.harness.html_hooks import attach_evidence
 from conformance.harness.suite_run import SuiteRun
 from conformance.verdicts import expectations as expectations_module
@@ -32,6 +33,14 @@ def report_verdict(run: SuiteRun, item, reports, result: CheckResult) -> None:
     else:
         deciding.outcome, deciding.longrepr = "passed", None
     _judge_against_expectations(run, item, deciding, result)
+
+
+def confirm(run: SuiteRun, behaviour_id: str) -> list[dict]:
+    """The behaviour's checks run again on fresh instances (conformance/harness/confirmations.py)."""
+    arguments, environment = run.rerun_with
+    return run.redactor.value(confirmations.rerun(
+        behaviour_id, run.catalogue[behaviour_id].checks, run.settings.confirm_failures,
+        run.files.json.parent, arguments, environment))
 
 
 def redact_report(run: SuiteRun, test_report) -> None:
@@ -70,12 +79,21 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
     if run.last_check_of.get(result.behaviour) != item.nodeid:
         return
     outcome = run.behaviour_outcome(result.behaviour)
+    if outcome.judgement.fails and outcome.judgement.kind in expectations_module.CONFIRMABLE \
+            and run.settings.confirm_failures and result.behaviour not in run.reruns:
+        run.reruns[result.behaviour] = confirm(run, result.behaviour)
+        outcome = run.behaviour_outcome(result.behaviour)
     judgement = outcome.judgement
+    if judgement.kind == expectations_module.FLAKY:  # neither a failure nor a pass: a non-strict xfail
+        test_report.outcome, test_report.longrepr = "skipped", None
+        test_report.wasxfail = "[FLAKY] " + expectations_module.explain(
+            result.behaviour, run.version, outcome.verdict, judgement.expectation, judgement.kind, judgement.seen)
+        return
     if judgement.fails and test_report.outcome != "failed":
         label = "XPASS(strict)" if judgement.kind in (expectations_module.STALE, expectations_module.FIXED) \
             else judgement.kind.upper()
         test_report.outcome = "failed"
         test_report.longrepr = f"[{label}] " + expectations_module.explain(
-            result.behaviour, run.version, outcome.verdict, judgement.expectation, judgement.kind)
+            result.behaviour, run.version, outcome.verdict, judgement.expectation, judgement.kind, judgement.seen)
         if hasattr(test_report, "wasxfail"):
             del test_report.wasxfail

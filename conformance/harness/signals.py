@@ -2,7 +2,11 @@
 signal that asked is remembered for code whose KeyboardInterrupt can be lost."""
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+
+STOP_GRACE_S = 60.0  # a run stops its builds and removes its temp dirs on SIGINT; then it is killed
 
 
 def stop_on_sigterm_as_on_ctrl_c() -> None:
@@ -25,3 +29,34 @@ def stop_requested() -> int | None:
     """The signal that asked this process to stop, if one did. Its KeyboardInterrupt can be lost: one
     raised while a finalizer (__del__) runs is printed and ignored, and the process goes on."""
     return _STOP_SIGNALS[0] if _STOP_SIGNALS else None
+
+
+def interruptible() -> None:
+    """preexec_fn of a child run this process may stop with SIGINT: a child inherits an ignored or blocked
+    SIGINT (a command started in the background, or from a worker that ignores it), and Python then never
+    turns SIGINT into KeyboardInterrupt, so the run would not stop its builds."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def wait_for_child_run(process: subprocess.Popen) -> int:
+    """Its exit status; on Ctrl-C or SIGTERM here, the child run (started in a session of its own, with
+    preexec_fn=interruptible) is interrupted as Ctrl-C would, so it stops its builds and removes its temp
+    dirs, and killed if it has not ended after STOP_GRACE_S; then the interruption goes on."""
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        signal_group(process, signal.SIGINT)
+        try:
+            process.wait(STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            signal_group(process, signal.SIGKILL)
+            process.wait()
+        raise

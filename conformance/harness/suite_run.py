@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conformance.harness import confirmations
 from conformance.harness.html_hooks import HtmlReportHooks
 from conformance.harness.signals import stop_on_sigterm_as_on_ctrl_c
 from conformance.reporting import report_files
@@ -45,6 +46,7 @@ class CheckSettings:
     ready_timeout: float
     request_timeout: float
     allow_destructive: bool
+    confirm_failures: int
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class SuiteRun:
     collected: int = 0  # checks collected before -k/-m deselected any
     collected_of: dict[str, int] = field(default_factory=dict)  # behaviour -> its checks collected before that
     modules_left_out: dict[str, list[str]] = field(default_factory=dict)  # behaviour -> its modules not collected
+    rerun_with: tuple[list[str], dict[str, str]] = ([], {})  # a rerun's options and environment (confirmations.py)
+    reruns: dict[str, list[dict]] = field(default_factory=dict)  # behaviour -> its runs again, after it failed
 
     @property
     def selection(self) -> str | None:
@@ -119,8 +123,8 @@ class SuiteRun:
         elif behaviour_id in self.modules_left_out:
             verdict, reason = INCONCLUSIVE, (f"its checks in {', '.join(self.modules_left_out[behaviour_id])} were "
                                              f"not selected; so far: {reason}")
-        return BehaviourOutcome(verdict, reason, checks,
-                                self.expectations.judge(behaviour_id, verdict, checks, self.allow_undecided))
+        return BehaviourOutcome(verdict, reason, checks, self.expectations.judge(
+            behaviour_id, verdict, checks, self.allow_undecided, self.reruns.get(behaviour_id, ())))
 
     @property
     def target(self):
@@ -212,6 +216,7 @@ def _start_run(config: pytest.Config, opened: OpenedTarget, choice: TargetChoice
                    expectations=_expectations(config, opened, catalogue, version, platform),
                    seed=settings.hypothesis_seed, started=time.time(),
                    allow_undecided=_allowed_undecided(config.option.allow_undecided, catalogue))
+    run.rerun_with = confirmations.rerun_arguments(config.option, choice, settings)
     config.stash[RUN] = run
     stem = report_files.ReportFiles.stem(version, opened.is_double, choice.double_switches)
     run.files = report_files.ReportFiles.for_stem(reports_dir, stem, bool(config.option.htmlpath),
@@ -240,7 +245,7 @@ def _settings(option, is_double: bool) -> CheckSettings:
         peer_deadline=option.peer_deadline if option.peer_deadline is not None else 15.0 if is_double else 120.0,
         peer_watch=option.peer_watch if option.peer_watch is not None else 5.0 if is_double else 30.0,
         ready_timeout=option.ready_timeout, request_timeout=option.request_timeout,
-        allow_destructive=option.allow_destructive)
+        allow_destructive=option.allow_destructive, confirm_failures=option.confirm_failures)
 
 
 def _load_catalogue(path: str | None) -> dict:
@@ -287,6 +292,8 @@ def _check_budgets(option) -> None:
     seed = getattr(option, "hypothesis_seed", None)
     if seed is not None and not str(seed).isdigit():
         problems.append(f"--hypothesis-seed {seed}: give a whole number from 0 up (the seed a report names)")
+    if option.confirm_failures < 0:
+        problems.append(f"--confirm-failures {option.confirm_failures}: give how many reruns, 0 for none")
     if option.examples < 1:
         problems.append(f"--examples {option.examples}: give at least 1")
     if option.many_folders < 1:

@@ -60,6 +60,7 @@ def behaviour_results(run) -> list[dict]:
             **judgement_fields(behaviour.id, run.version, outcome.verdict, outcome.judgement),
             "duration_s": round(sum(check.duration_s for check in outcome.checks), 3),
             "evidence": [check.to_dict() for check in outcome.checks],
+            "reruns": run.reruns.get(behaviour.id, []),
         })
     return results
 
@@ -73,7 +74,9 @@ def judgement_fields(behaviour_id: str, version: str, verdict: str, judgement: e
         "expected_from": expectation.source if expectation else None, "judgement": judgement.kind,
         "fails": judgement.fails, "accepted_undecided": judgement.accepted,
         "expected_note": expectation.note if expectation else None,
-        "explanation": expectations_module.explain(behaviour_id, version, verdict, expectation, judgement.kind),
+        "seen": judgement.seen,
+        "explanation": expectations_module.explain(behaviour_id, version, verdict, expectation, judgement.kind,
+                                                   judgement.seen),
     }
 
 

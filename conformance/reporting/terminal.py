@@ -29,10 +29,17 @@ def summary_lines(document: dict, written: list[Path | str | None], write_error:
     if not results:
         problems.append("no behaviour decided")
     accepted = sum(item["accepted_undecided"] for item in results)
+    flaky = [item for item in results if item["judgement"] == expectations_module.FLAKY]
     met = "all met" + (f" ({accepted} undecided, accepted by --allow-undecided)" if accepted else "")
+    if flaky:  # neither failing nor met: the run passes, and says why it is not "all met"
+        met = (f"none failing, but not all met: {len(flaky)} flaky (not the same when run again: "
+               f"{', '.join(item['behaviour'] for item in flaky)})")
+    if flaky and problems:
+        problems.append(f"{len(flaky)} flaky")
     lines.append((f"expectations: {info['expectations']}; " + ("; ".join(problems) if problems else met),
                   bool(problems)))
     lines += [(f"  {item['judgement'].upper()}: {item['explanation']}"[:400], True) for item in failing]
+    lines += [(f"  FLAKY: {item['explanation']}"[:400], False) for item in flaky]
     if write_error:
         lines.append((f"ERROR: {write_error}; the verdicts above are all this run keeps", True))
         return lines

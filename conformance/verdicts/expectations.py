@@ -40,16 +40,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from conformance.verdicts.outcome import CONFIRMED, CONTRADICTED, INCONCLUSIVE
 
-(AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, FIXED, NOT_JUDGED, DEPARTS_DIFFERENTLY, NOT_RECORDED) = (
-    "as expected", "expected departure", "regression", "stale", "fixed", "not judged", "departs differently",
-    "not recorded")
+(AS_EXPECTED, EXPECTED_DEPARTURE, REGRESSION, STALE, FIXED, NOT_JUDGED, DEPARTS_DIFFERENTLY, NOT_RECORDED,
+ FLAKY) = ("as expected", "expected departure", "regression", "stale", "fixed", "not judged", "departs differently",
+           "not recorded", "flaky")
 UNDECIDED = (NOT_JUDGED, NOT_RECORDED)  # fail the run unless the user accepts them (--allow-undecided)
 FAILING = (REGRESSION, STALE, FIXED, DEPARTS_DIFFERENTLY) + UNDECIDED
+# A failing judgement that a rerun on a fresh instance may show to be a flake (--confirm-failures); nothing
+# recorded stays so however often it runs
+CONFIRMABLE = (REGRESSION, STALE, FIXED, DEPARTS_DIFFERENTLY, NOT_JUDGED)
 
 # How an expectation was reached
 RECORDED, CARRIED_FORWARD, UNKNOWN, UNRECORDED = "recorded", "carried forward", "unknown", "unrecorded"
@@ -310,11 +314,28 @@ class Expectations:
             return from_catalogue(self.catalogue[behaviour_id], self.version, self.platform)
         return Expectation((CONFIRMED,), "no recorded departures apply to this run")
 
-    def judge(self, behaviour_id: str, verdict: str, checks: list, allow_undecided: frozenset[str]) -> Judgement:
+    def judge(self, behaviour_id: str, verdict: str, checks: list, allow_undecided: frozenset[str],
+              reruns: list[dict] = ()) -> Judgement:
         """The one place a behaviour is judged: its verdict and its checks' reasons against its expectation
-        (checks as CheckResult or as their report records); `allow_undecided` holds behaviour ids or 'all'."""
-        kind, expectation = judged(verdict, self.for_behaviour(behaviour_id), observation_of(checks))
-        return Judgement(kind, expectation, kind in UNDECIDED and bool({"all", behaviour_id} & allow_undecided))
+        (checks as CheckResult or as their report records); `allow_undecided` holds behaviour ids or 'all'.
+        `reruns` are the behaviour's runs again on a fresh instance after a failing judgement ({verdict,
+        evidence: [{verdict, reason}]}): failing every time, the judgement stands (a decided one before
+        'not judged'), with how often each verdict was seen; met by some run and not by another, it is
+        flaky, which neither fails the run nor counts as met."""
+        expectation = self.for_behaviour(behaviour_id)
+        kind, against = judged(verdict, expectation, observation_of(checks))
+        accepted = kind in UNDECIDED and bool({"all", behaviour_id} & allow_undecided)
+        if not reruns:
+            return Judgement(kind, against, accepted)
+        kinds = [kind] + [judged(rerun["verdict"], expectation, observation_of(rerun["evidence"]))[0] for rerun in reruns]
+        verdicts = Counter([verdict] + [rerun["verdict"] for rerun in reruns])
+        seen = ", ".join(f"{name} {count} of {len(kinds)}" for name, count in verdicts.most_common())
+        if not all(other in FAILING for other in kinds):
+            return Judgement(FLAKY, against, False, seen)
+        decided = [other for other in kinds if other != NOT_JUDGED]  # a rerun that decided says more
+        final = decided[0] if decided else kind
+        return Judgement(final, against, accepted and final in UNDECIDED,
+                         f"failing {len(kinds)} of {len(kinds)} times ({seen})")
 
 
 def expectations_for(mode: str, catalogue: dict, version: str, platform: str | None, *,
@@ -347,6 +368,7 @@ class Judgement:
     kind: str
     expectation: Expectation | None
     accepted: bool = False
+    seen: str | None = None  # after reruns: how often each verdict was seen ("contradicted 1 of 3, ...")
 
     @property
     def fails(self) -> bool:
@@ -384,10 +406,13 @@ def judged(verdict: str, expectation: Expectation | None,
     return REGRESSION, expectation
 
 
-def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectation | None, judgement: str) -> str:
+def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectation | None, judgement: str,
+            seen: str | None = None) -> str:
     """One line naming the behaviour, the version, what it was compared with and what changed (for the
-    terminal, CI logs, xfails)."""
+    terminal, CI logs, xfails); `seen`: how often each verdict was seen when it was run again."""
     subject = f"{behaviour_id} on {version}"
+    if seen and judgement != FLAKY:
+        return f"{explain(behaviour_id, version, verdict, expectation, judgement)}; {seen}, run again on a fresh instance"
     if judgement == STALE:
         return (f"stale expectation: {subject}: expected contradicted ({expectation.source}), "
                 f"the build confirms it")
@@ -405,6 +430,9 @@ def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectat
         recorded = " or ".join(repr(list(departure)) for departure in expectation.departures) or "no departure"
         return (f"{subject}: contradicted, but not the whole way {expectation.source} records "
                 f"(its contradicting checks' reasons should match {recorded})")
+    if judgement == FLAKY:
+        return (f"{subject}: flaky: not the same when run again on a fresh instance ({seen}); neither a "
+                f"regression nor met (against {expectation.source if expectation else 'nothing recorded'})")
     if judgement == EXPECTED_DEPARTURE:
         return f"{subject}: contradicted, as expected ({expectation.source})"
     if judgement == NOT_JUDGED:

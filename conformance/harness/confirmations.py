@@ -1,0 +1,83 @@
+"""A failing judgement confirmed before it fails the run (--confirm-failures K): the behaviour's checks run
+again, up to K times, each in a run of its own (`python -m pytest CHECKS`) on a fresh instance of the same
+target (a launched build or the double is started anew; an attached instance is the one there is), with
+the run's options and seed. Each rerun's verdict and reasons join the behaviour's judgement
+(verdicts/expectations.Expectations.judge); its report stays under REPORTS_DIR/confirmations/.
+
+Secrets go to the reruns by environment, never on their command line (where `ps` shows them)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from conformance.harness.signals import interruptible, wait_for_child_run
+from conformance.verdicts.outcome import INCONCLUSIVE
+from fixtures.attach import split_credentials
+from fixtures.build import PROJECT_ROOT
+from fixtures.target import TargetChoice
+
+# the options a rerun takes over from its run, by CheckSettings name (the rest are the target's)
+SETTING_OPTIONS = {"examples": "--examples", "many_folders": "--many-folders", "cpu_window": "--cpu-window",
+                   "cpu_busy": "--cpu-busy", "cpu_idle": "--cpu-idle", "peer_deadline": "--peer-deadline",
+                   "peer_watch": "--peer-watch", "peer_file_mb": "--peer-file-mb", "ready_timeout": "--ready-timeout",
+                   "request_timeout": "--request-timeout", "hypothesis_seed": "--hypothesis-seed"}
+
+
+def rerun_arguments(option, choice: TargetChoice, settings) -> tuple[list[str], dict[str, str]]:
+    """(the command-line options of a rerun, the environment it needs besides the run's own)."""
+    arguments, environment = [], {}
+    if choice.url:
+        base_url, user, password = split_credentials(choice.url)
+        arguments += ["--sync-url", base_url]
+        environment.update({"SYNC_USER": choice.user or user or "", "SYNC_PASSWORD": choice.password or password or ""})
+    elif choice.binary:
+        arguments += ["--sync-binary", choice.binary]
+    else:
+        arguments += ["--double-profile", choice.double_profile, "--double-switches", choice.double_switches]
+        arguments += ["--double-version", choice.double_version] if choice.double_version else []
+    if choice.api_key:
+        environment["SYNC_API_KEY"] = choice.api_key
+    for name, value in asdict(settings).items():
+        if name in SETTING_OPTIONS:
+            arguments += [SETTING_OPTIONS[name], str(value)]
+    arguments += ["--allow-destructive"] * settings.allow_destructive + ["--allow-host-network"] * choice.allow_host_network
+    arguments += ["--no-shrink"] * bool(option.no_shrink)
+    for flag, value in (("--expectations", option.expectations), ("--baseline", option.baseline),
+                        ("--catalogue", option.catalogue), ("--sync-platform", option.sync_platform)):
+        arguments += [flag, str(value)] if value else []
+    for value in option.allow_undecided:
+        arguments += ["--allow-undecided", value]
+    return arguments + ["--confirm-failures", "0"], environment
+
+
+def rerun(behaviour_id: str, checks: tuple[str, ...], times: int, reports_dir: Path, arguments: list[str],
+          environment: dict[str, str]) -> list[dict]:
+    """The behaviour's checks run `times` times, each in a run of its own: what each run said of it."""
+    reruns = []
+    for number in range(1, times + 1):
+        into = reports_dir / "confirmations" / f"{behaviour_id}-{number}"
+        process = subprocess.Popen([sys.executable, "-m", "pytest", *checks, "-q", "-p", "no:cacheprovider",
+                                    "--reports-dir", str(into), *arguments], cwd=PROJECT_ROOT,
+                                   env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=interruptible)
+        reruns.append(_said(behaviour_id, into, wait_for_child_run(process), reports_dir))
+    return reruns
+
+
+def _said(behaviour_id: str, into: Path, exit_status: int, reports_dir: Path) -> dict:
+    """One rerun's verdict of the behaviour, and its checks' verdicts and reasons."""
+    for report in sorted(into.glob("sync-*.json")):
+        try:
+            item = next(item for item in json.loads(report.read_text())["results"] if item["behaviour"] == behaviour_id)
+        except (OSError, ValueError, KeyError, TypeError, StopIteration):
+            continue
+        return {"verdict": item["verdict"], "reason": item["reason"], "exit_status": exit_status,
+                "report": str(report.relative_to(reports_dir)),
+                "evidence": [{"check": check["check"], "verdict": check["verdict"], "reason": check["reason"]}
+                             for check in item["evidence"]]}
+    return {"verdict": INCONCLUSIVE, "reason": f"the rerun wrote no report of {behaviour_id} (exit status "
+            f"{exit_status})", "exit_status": exit_status, "report": None, "evidence": []}

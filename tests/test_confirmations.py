@@ -1,0 +1,105 @@
+"""conformance/harness/confirmations.py and the judgement of reruns: a failing judgement is run again on
+fresh instances before it fails the run; a behaviour changed for good is confirmed as a regression, a
+flake that appears once is reported as a flake and does not fail the run, nor does it count as met."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conformance.reporting.terminal import exit_status, summary_lines
+from conformance.verdicts import expectations as expectations_module
+from conformance.verdicts.catalogue import load as load_catalogue
+from tests.conftest import ROOT, VALID_LOOKING_KEY, run_conformance
+
+CHECK = ("conformance/test_add_folder_missing_dir_refused.py",)  # 1.3.106 refuses a missing directory, 1.4.111 does not
+
+
+def test_a_behaviour_changed_for_good_is_a_regression_seen_every_time(tmp_path):
+    run = run_conformance(tmp_path, "--double-version", "1.3.106", checks=CHECK)  # 1.4.111's behaviour as 1.3.106
+    assert run.process.returncode == 1, run.output[-2000:]
+    [item] = run.document()["results"]
+    assert item["judgement"] == "regression" and item["fails"]
+    assert item["seen"] == "failing 3 of 3 times (contradicted 3 of 3)" and len(item["reruns"]) == 2
+    assert "failing 3 of 3 times (contradicted 3 of 3), run again on a fresh instance" in run.output
+    for rerun in item["reruns"]:  # each rerun's own report is kept beside the run's
+        assert (run.reports_dir / rerun["report"]).is_file() and rerun["verdict"] == "contradicted"
+
+
+@pytest.mark.parametrize("options, why", [(("--double-version", "1.3.106", "--confirm-failures", "0"), "turned off"),
+                                          (("--double-version", "1.2.0"), "nothing recorded: a rerun cannot help")])
+def test_no_rerun_where_none_is_asked_for_or_none_can_help(tmp_path, options, why):
+    run = run_conformance(tmp_path, *options, checks=CHECK)
+    [item] = run.document()["results"]
+    assert run.process.returncode == 1 and item["reruns"] == [] and item["seen"] is None, why
+    assert not (run.reports_dir / "confirmations").exists()
+
+
+@pytest.fixture(scope="module")
+def flaky_run(tmp_path_factory):
+    """A build that behaves as 1.4.111 on its first start, as 1.3.106 on its second, and so on, reporting
+    1.3.106 (which refuses a missing directory): the run's verdict is a regression, one rerun's is not."""
+    root = tmp_path_factory.mktemp("flaky")
+    starts, build = root / "starts", root / "build" / "btsync"
+    build.parent.mkdir()
+    double = f'"{sys.executable}" "{ROOT}/fixtures/double/run.py"'
+    build.write_text(f"""#!/bin/sh
+case "$*" in *--help*) exec {double} --profile 1.3.106 "$@";; esac
+echo x >> "{starts}"
+if [ $(( $(wc -l < "{starts}") % 2 )) -eq 1 ]; then profile=1.4.111; else profile=1.3.106; fi
+exec {double} --profile $profile --version-as 1.3.106 "$@"
+""")
+    build.chmod(0o755)
+    (root / "run").mkdir()
+    return root, run_conformance(root / "run", "--sync-binary", str(build), "--sync-api-key", VALID_LOOKING_KEY,
+                                 checks=CHECK)
+
+
+def test_a_flake_is_reported_as_a_flake_and_neither_fails_the_run_nor_is_met(flaky_run):
+    _, run = flaky_run
+    assert run.process.returncode == 0, run.output[-3000:]
+    [item] = run.document()["results"]
+    assert item["judgement"] == "flaky" and not item["fails"]
+    assert item["seen"] == "contradicted 2 of 3, confirmed 1 of 3"
+    assert [rerun["verdict"] for rerun in item["reruns"]] == ["confirmed", "contradicted"]
+    [summary] = [line for line in run.output.splitlines() if line.startswith("expectations:")]
+    assert summary.endswith("1 flaky") and "all met" not in summary  # (a selection: the run is incomplete too)
+    assert "FLAKY: add-folder-missing-dir-refused on 1.3.106: flaky: not the same when run again" in run.output
+    assert "1 xfailed" in run.output and "REGRESSION" not in run.output
+
+
+def test_a_rejudged_report_keeps_what_its_reruns_showed(flaky_run, tmp_path):
+    root, run = flaky_run
+    [report] = run.reports_dir.glob("sync-*.json")
+    done = subprocess.run([sys.executable, "-m", "conformance.rejudge", str(report), "--reports-dir", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "0 of 1 judgements changed" in done.stdout, done.stdout + done.stderr
+    assert json.loads((tmp_path / report.name).read_text())["results"][0]["judgement"] == "flaky"
+
+
+def _rerun(verdict, reason="x"):
+    return {"verdict": verdict, "evidence": [{"verdict": verdict, "reason": reason}]}
+
+
+def test_the_judgement_of_reruns_fails_only_what_failed_every_time():
+    catalogue = load_catalogue()
+    expectations = expectations_module.expectations_for("catalogue", catalogue, "1.3.106", "linux-x64")
+    judge = lambda verdict, reruns: expectations.judge(  # noqa: E731
+        "add-folder-missing-dir-refused", verdict, [{"verdict": verdict, "reason": "x"}], frozenset(), reruns)
+    stable = judge("contradicted", [_rerun("contradicted"), _rerun("contradicted")])
+    assert stable.kind == "regression" and stable.fails and stable.seen.startswith("failing 3 of 3")
+    # failing every time, one run undecided: still failing, as the decided runs say
+    mixed = judge("inconclusive", [_rerun("contradicted"), _rerun("inconclusive")])
+    assert mixed.kind == "regression" and mixed.fails
+    flaky = judge("contradicted", [_rerun("confirmed"), _rerun("contradicted")])
+    assert flaky.kind == "flaky" and not flaky.fails and flaky.kind not in expectations_module.FAILING
+    assert judge("confirmed", []).kind == "as expected" and judge("confirmed", []).seen is None
+
+
+def test_a_complete_run_with_a_flake_says_none_failing_but_not_all_met():
+    item = {"behaviour": "b", "verdict": "contradicted", "reason": "r", "judgement": "flaky", "fails": False,
+            "accepted_undecided": False, "explanation": "b on 1.3.106: flaky: ...", "evidence": []}
+    document = {"run_info": {"complete": True, "interrupted": None, "expectations": "catalogue"}, "results": [item]}
+    lines = [line for line, _ in summary_lines(document, ["r.json"], None)]
+    assert "expectations: catalogue; none failing, but not all met: 1 flaky (not the same when run again: b)" in lines
+    assert "  FLAKY: b on 1.3.106: flaky: ..." in lines and exit_status(document) == 0
