@@ -76,7 +76,8 @@ class Search:
         build.started = time.time()
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True, preexec_fn=interruptible)
-        outcome = _outcome_of(report_of(build, reports), self.behaviour, wait_for_child_run(process))
+        exit_status = wait_for_child_run(process)
+        outcome = _outcome_of(report_of(build, reports), self.behaviour, exit_status)
         print(printable(f"run {self.runs}: {build.version} ({build.spec}): {outcome}, "
                         f"{time.time() - build.started:.1f} s"[:400]), flush=True)
         return outcome
@@ -162,7 +163,8 @@ def bisect(args: argparse.Namespace, pytest_options: list[str]) -> int:
         raise SetupError("one build: a search needs two or more, of different versions")
     check_reports_dir(args.reports_dir)
     search = Search(args.behaviour, catalogue[args.behaviour].checks, builds, args.reports_dir,
-                    ["--hypothesis-seed", str(args.seed), *pytest_options])
+                    # the search runs each side of a change twice itself: no run confirms its own failures
+                    ["--hypothesis-seed", str(args.seed), "--confirm-failures", "0", *pytest_options])
     pairs, left_out = search.changes()
     summary = {"behaviour": args.behaviour, "builds": [build.version for build in builds],
                "left_out_undecided": [builds[index].version for index in left_out], "changes": [], "unconfirmed": []}

@@ -52,14 +52,17 @@ class ConformanceRun:
 # threads: pytest makes a worker's base temp dir on first use without a lock, and two threads asking at
 # once fail (FileExistsError) when theirs is the worker's first test.
 def run_conformance(tmp_path: Path, *args: str, checks: tuple[str, ...] = ("conformance",), env: dict | None = None,
-                    timeout: float = 300) -> ConformanceRun:
-    """`python -m pytest CHECKS ARGS` from the project root, with its temp files under tmp_path."""
+                    timeout: float = 300, confirm_failures: int | None = 0) -> ConformanceRun:
+    """`python -m pytest CHECKS ARGS` from the project root, with its temp files under tmp_path; failing
+    judgements are not run again (--confirm-failures 0) unless `confirm_failures` says how often (None:
+    the run's default), since most tests are about the first run (tests/test_confirmations.py: the reruns)."""
     scratch = tmp_path / "tmp"
     scratch.mkdir(exist_ok=True)
     reports = tmp_path / "reports"
+    reruns = [] if confirm_failures is None else ["--confirm-failures", str(confirm_failures)]
     process = subprocess.run(
         [sys.executable, "-m", "pytest", *checks, "-q", "--reports-dir", str(reports),
-         *args], cwd=ROOT, env=child_environment(scratch, env), capture_output=True, text=True, timeout=timeout)
+         *reruns, *args], cwd=ROOT, env=child_environment(scratch, env), capture_output=True, text=True, timeout=timeout)
     return ConformanceRun(process, reports, scratch)
 
 

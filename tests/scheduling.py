@@ -14,11 +14,12 @@ from xdist.scheduler import LoadScopeScheduling
 SHARE_RUNS = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/test_differential_switched_off.py",
               "tests/checks_decide_both_ways/test_contradict.py",
               "tests/checks_decide_both_ways/test_confirm.py", "tests/test_docs.py",
-              "tests/test_reports.py", "tests/test_real_builds.py", "tests/test_record.py", "tests/test_rejudge.py")
+              "tests/test_reports.py", "tests/test_real_builds.py", "tests/test_record.py", "tests/test_rejudge.py",
+              "tests/test_confirmations.py")
 # Longest first: a shared module's tests all together, another module's single tests (on two cores)
 LONGEST_FIRST = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/test_differential_switched_off.py",
                  "tests/checks_decide_both_ways/test_contradict.py", "tests/checks_decide_both_ways/test_profiles.py", "tests/checks_decide_both_ways/test_confirm.py",
-                 "tests/test_cpu_load_check.py", "tests/test_docs.py", "tests/test_record.py", "tests/test_bisect.py",
+                 "tests/test_cpu_load_check.py", "tests/test_docs.py", "tests/test_record.py", "tests/test_bisect.py", "tests/test_confirmations.py",
                  "tests/test_interruptions.py",
                  "tests/test_launcher.py", "tests/test_matrix.py", "tests/test_reports.py", "tests/test_setup_errors.py",
                  "tests/test_hostile_targets.py", "tests/test_expectations.py", "tests/test_peer_runner.py",

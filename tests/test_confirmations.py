@@ -16,7 +16,8 @@ CHECK = ("conformance/test_add_folder_missing_dir_refused.py",)  # 1.3.106 refus
 
 
 def test_a_behaviour_changed_for_good_is_a_regression_seen_every_time(tmp_path):
-    run = run_conformance(tmp_path, "--double-version", "1.3.106", checks=CHECK)  # 1.4.111's behaviour as 1.3.106
+    # 1.4.111's behaviour reported as 1.3.106, with the run's default number of reruns
+    run = run_conformance(tmp_path, "--double-version", "1.3.106", checks=CHECK, confirm_failures=None)
     assert run.process.returncode == 1, run.output[-2000:]
     [item] = run.document()["results"]
     assert item["judgement"] == "regression" and item["fails"]
@@ -26,10 +27,10 @@ def test_a_behaviour_changed_for_good_is_a_regression_seen_every_time(tmp_path):
         assert (run.reports_dir / rerun["report"]).is_file() and rerun["verdict"] == "contradicted"
 
 
-@pytest.mark.parametrize("options, why", [(("--double-version", "1.3.106", "--confirm-failures", "0"), "turned off"),
-                                          (("--double-version", "1.2.0"), "nothing recorded: a rerun cannot help")])
-def test_no_rerun_where_none_is_asked_for_or_none_can_help(tmp_path, options, why):
-    run = run_conformance(tmp_path, *options, checks=CHECK)
+@pytest.mark.parametrize("version, reruns, why", [("1.3.106", 0, "turned off"),
+                                                  ("1.2.0", 2, "nothing recorded: a rerun cannot help")])
+def test_no_rerun_where_none_is_asked_for_or_none_can_help(tmp_path, version, reruns, why):
+    run = run_conformance(tmp_path, "--double-version", version, checks=CHECK, confirm_failures=reruns)
     [item] = run.document()["results"]
     assert run.process.returncode == 1 and item["reruns"] == [] and item["seen"] is None, why
     assert not (run.reports_dir / "confirmations").exists()
@@ -52,7 +53,7 @@ exec {double} --profile $profile --version-as 1.3.106 "$@"
     build.chmod(0o755)
     (root / "run").mkdir()
     return root, run_conformance(root / "run", "--sync-binary", str(build), "--sync-api-key", VALID_LOOKING_KEY,
-                                 checks=CHECK)
+                                 checks=CHECK, confirm_failures=2)
 
 
 def test_a_flake_is_reported_as_a_flake_and_neither_fails_the_run_nor_is_met(flaky_run):
