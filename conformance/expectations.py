@@ -20,6 +20,7 @@ import difflib
 import os
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from conformance.harness.command_line import run_command
@@ -28,6 +29,8 @@ from conformance.verdicts import catalogue as catalogue_module
 from conformance.verdicts import records
 from conformance.verdicts.expectations import (
     CONTRADICTED,
+    FAILING,
+    FLAKY,
     INCONCLUSIVE,
     expectations_for,
     observation_of,
@@ -111,7 +114,18 @@ def to_record(report: Path, document: dict, catalogue: dict, own_catalogue: bool
         if item["behaviour"] not in catalogue:
             raise RecordError(f"{report}: behaviour {item['behaviour']} is not in the catalogue; record into the "
                               f"catalogue the run was made with")
-        if not expectations.judge(item["behaviour"], item["verdict"], item["evidence"], frozenset()).fails:
+        reruns = item.get("reruns") or []
+        judgement = expectations.judge(item["behaviour"], item["verdict"], item["evidence"], frozenset(), reruns)
+        if judgement.kind == FLAKY:  # recorded as going either way, with how often each way was seen
+            attempts = [item] + reruns
+            seen = Counter(attempt["verdict"] for attempt in attempts if attempt["verdict"] != INCONCLUSIVE)
+            departing = next(attempt for attempt in attempts if attempt["verdict"] == CONTRADICTED)
+            observation = observation_of(departing["evidence"])
+            observed.append(records.Observed(item["behaviour"], version, platform, CONTRADICTED,
+                                             tuple(reason_pattern(reason) for reason in observation), observation,
+                                             dict(seen)))
+            continue
+        if not judgement.fails:
             continue
         if item["verdict"] == INCONCLUSIVE:
             print(printable(f"{report.name}: {item['behaviour']}: inconclusive, nothing to record "
@@ -129,7 +143,8 @@ def _check_recorded(documents: list[tuple[Path, dict]], catalogue: dict, path: P
         info = document["run_info"]
         expectations = expectations_for("catalogue", catalogue, info["version"], info["target_platform"])
         unmet = [item["behaviour"] for item in document["results"] if item["verdict"] != INCONCLUSIVE
-                 and expectations.judge(item["behaviour"], item["verdict"], item["evidence"], frozenset()).fails]
+                 and expectations.judge(item["behaviour"], item["verdict"], item["evidence"], frozenset(),
+                                        item.get("reruns") or ()).kind in FAILING + (FLAKY,)]
         if unmet:
             raise RecordError(f"{report}: {', '.join(unmet)} would still fail against the records written (two "
                               f"reports of one version that disagree?); {path} is unchanged")

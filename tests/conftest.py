@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -13,6 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from conformance.verdicts.catalogue import CATALOGUE_PATH
 from conformance.verdicts.outcome import CheckResult
 from fixtures.build import reference_double
 from fixtures.client import Exchange
@@ -189,3 +191,10 @@ def verdict_and_reason(run) -> tuple[str, str]:
 
 
 CPU_LOAD_CHECK = ("conformance/test_many_folders_cpu_load.py",)
+
+
+def catalogue_of(behaviours) -> str:
+    """The suite's catalogue with only these behaviours (a run of their checks alone is complete)."""
+    header, *blocks = CATALOGUE_PATH.read_text().split("\n[[behaviour]]\n")
+    kept = [block for block in blocks if re.search(r'^id = "([^"]+)"', block, re.M).group(1) in behaviours]
+    return "\n[[behaviour]]\n".join([header] + kept)

@@ -10,7 +10,8 @@ import pytest
 from conformance.reporting.terminal import exit_status, summary_lines
 from conformance.verdicts import expectations as expectations_module
 from conformance.verdicts.catalogue import load as load_catalogue
-from tests.conftest import ROOT, VALID_LOOKING_KEY, run_conformance
+from conformance.verdicts.catalogue import seen_problem
+from tests.conftest import ROOT, VALID_LOOKING_KEY, catalogue_of, run_conformance
 
 CHECK = ("conformance/test_add_folder_missing_dir_refused.py",)  # 1.3.106 refuses a missing directory, 1.4.111 does not
 
@@ -52,8 +53,10 @@ exec {double} --profile $profile --version-as 1.3.106 "$@"
 """)
     build.chmod(0o755)
     (root / "run").mkdir()
+    catalogue = root / "catalogue.toml"  # of this one behaviour, so that the run is complete (and recordable)
+    catalogue.write_text(catalogue_of(("add-folder-missing-dir-refused",)))
     return root, run_conformance(root / "run", "--sync-binary", str(build), "--sync-api-key", VALID_LOOKING_KEY,
-                                 checks=CHECK, confirm_failures=2)
+                                 "--catalogue", str(catalogue), checks=CHECK, confirm_failures=2)
 
 
 def test_a_flake_is_reported_as_a_flake_and_neither_fails_the_run_nor_is_met(flaky_run):
@@ -64,7 +67,8 @@ def test_a_flake_is_reported_as_a_flake_and_neither_fails_the_run_nor_is_met(fla
     assert item["seen"] == "contradicted 2 of 3, confirmed 1 of 3"
     assert [rerun["verdict"] for rerun in item["reruns"]] == ["confirmed", "contradicted"]
     [summary] = [line for line in run.output.splitlines() if line.startswith("expectations:")]
-    assert summary.endswith("1 flaky") and "all met" not in summary  # (a selection: the run is incomplete too)
+    assert summary.endswith("none failing, but not all met: 1 flaky (not the same when run again: "
+                            "add-folder-missing-dir-refused)")
     assert "FLAKY: add-folder-missing-dir-refused on 1.3.106: flaky: not the same when run again" in run.output
     assert "1 xfailed" in run.output and "REGRESSION" not in run.output
 
@@ -72,7 +76,8 @@ def test_a_flake_is_reported_as_a_flake_and_neither_fails_the_run_nor_is_met(fla
 def test_a_rejudged_report_keeps_what_its_reruns_showed(flaky_run, tmp_path):
     root, run = flaky_run
     [report] = run.reports_dir.glob("sync-*.json")
-    done = subprocess.run([sys.executable, "-m", "conformance.rejudge", str(report), "--reports-dir", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "conformance.rejudge", str(report), "--catalogue",
+                           str(root / "catalogue.toml"), "--reports-dir", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "0 of 1 judgements changed" in done.stdout, done.stdout + done.stderr
     assert json.loads((tmp_path / report.name).read_text())["results"][0]["judgement"] == "flaky"
@@ -104,3 +109,29 @@ def test_a_complete_run_with_a_flake_says_none_failing_but_not_all_met():
     lines = [line for line, _ in summary_lines(document, ["r.json"], None)]
     assert "expectations: catalogue; none failing, but not all met: 1 flaky (not the same when run again: b)" in lines
     assert "  FLAKY: b on 1.3.106: flaky: ..." in lines and exit_status(document) == 0
+
+
+def test_a_flaky_behaviour_is_recorded_as_going_either_way_with_its_counts(flaky_run, tmp_path):
+    root, run = flaky_run
+    [report] = run.reports_dir.glob("sync-*.json")
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text((root / "catalogue.toml").read_text())
+    done = subprocess.run([sys.executable, "-m", "conformance.expectations", "record", str(report), "--catalogue",
+                           str(catalogue)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert '+verdict = ["confirmed", "contradicted"]' in done.stdout and "+seen = {confirmed = 1, contradicted = 2}" in done.stdout
+    [record] = [entry for entry in load_catalogue(catalogue)["add-folder-missing-dir-refused"].expect
+                if entry.get("until") == "1.3.106"]
+    assert record["seen"] == {"confirmed": 1, "contradicted": 2}
+    again = subprocess.run([sys.executable, "-m", "conformance.rejudge", str(report), "--catalogue", str(catalogue),
+                            "--reports-dir", str(tmp_path / "again")], cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0 and "all met" in again.stdout, again.stdout
+    [item] = json.loads((tmp_path / "again" / report.name).read_text())["results"]
+    assert item["judgement"] == "expected departure" and not item["fails"]
+    assert "flaky as recorded (catalogue 1.3.106..1.3.106 linux-x64: seen confirmed 1, contradicted 2)" in item["explanation"]
+
+
+def test_a_seen_count_must_count_both_verdicts_of_an_either_way_record():
+    assert seen_problem({"verdict": ["confirmed", "contradicted"], "seen": {"confirmed": 7, "contradicted": 3}}) is None
+    assert "give verdict a list of both" in seen_problem({"verdict": "confirmed", "seen": {"confirmed": 2}})
+    assert "at least once" in seen_problem({"verdict": ["confirmed", "contradicted"], "seen": {"confirmed": 2}})

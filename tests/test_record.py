@@ -15,20 +15,13 @@ from hypothesis import strategies as st
 from conformance.verdicts.catalogue import CATALOGUE_PATH
 from conformance.verdicts.catalogue import load as load_catalogue
 from conformance.verdicts.records import toml_string
-from tests.conftest import ROOT, run_conformance
+from tests.conftest import ROOT, catalogue_of, run_conformance
 
 # add-folder-missing-dir-refused, add-folder-non-empty-needs-force and get-prefs-documented-keys differ
 # between 1.3.106 and 1.4.111; the other two do not
 BEHAVIOURS = ("http-status-on-error", "get-folder-peers-empty", "add-folder-missing-dir-refused",
               "add-folder-non-empty-needs-force", "get-prefs-documented-keys")
 DEPARTING = {"add-folder-missing-dir-refused", "add-folder-non-empty-needs-force", "get-prefs-documented-keys"}
-
-
-def catalogue_of(behaviours) -> str:
-    """The suite's catalogue with only these behaviours (a run of their checks alone is complete)."""
-    header, *blocks = CATALOGUE_PATH.read_text().split("\n[[behaviour]]\n")
-    kept = [block for block in blocks if re.search(r'^id = "([^"]+)"', block, re.M).group(1) in behaviours]
-    return "\n[[behaviour]]\n".join([header] + kept)
 
 
 def double_run(root, name, profile, version, catalogue):

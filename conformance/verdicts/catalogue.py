@@ -63,7 +63,7 @@ def loads(text: str, path: Path | str) -> dict[str, Behaviour]:
             if not verdicts or any(item not in EXPECTED_VERDICTS for item in verdicts):
                 raise ValueError(f"{path}: behaviour {behaviour.id}: expected verdict {verdict!r} is not one of "
                                  f"{EXPECTED_VERDICTS} or a list of them")
-            problem = departure_problem(expectation)
+            problem = departure_problem(expectation) or seen_problem(expectation)
             if problem:
                 raise ValueError(f"{path}: behaviour {behaviour.id}: {problem}")
         catalogue[behaviour.id] = behaviour
@@ -92,6 +92,20 @@ def departure_problem(expectation: dict) -> str | None:
         if _holds_wildcard(parsed):
             return (f"departure {pattern!r} holds a '.' wildcard, which would also match other observations; "
                     f"write what the build answered, with a class such as [\\d.]+ where a number varies")
+    return None
+
+
+def seen_problem(expectation: dict) -> str | None:
+    """What is wrong with an either-way record's `seen` (how often each verdict was seen), if anything."""
+    seen = expectation.get("seen")
+    if seen is None:
+        return None
+    verdicts = expectation.get("verdict")
+    if not isinstance(verdicts, list) or len(verdicts) < 2:
+        return "`seen` counts the verdicts of a build that goes either way: give verdict a list of both"
+    if not isinstance(seen, dict) or set(seen) != set(verdicts) or not all(
+            isinstance(count, int) and not isinstance(count, bool) and count > 0 for count in seen.values()):
+        return f"seen {seen!r} should count each of {verdicts} at least once, e.g. {{confirmed = 7, contradicted = 3}}"
     return None
 
 

@@ -83,6 +83,7 @@ class Expectation:
     departures: tuple[Departure, ...] = ()  # the ways an expected contradiction may go (either neighbour's)
     basis: str = RECORDED
     neighbours: tuple[Expectation, ...] = ()  # where basis is UNKNOWN: the records on either side
+    seen: dict[str, int] | None = None  # a build recorded as going either way: how often each verdict was seen
 
     @property
     def verdict(self) -> str:
@@ -161,7 +162,7 @@ def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation
         since, until = entry.get("since"), entry.get("until")
         if (not since or key >= version_key(since)) and (not until or key <= version_key(until)):
             return Expectation(_verdicts(entry), f"catalogue {_where(entry)}{nearest_platform}", entry.get("note"),
-                               _departures(entry))
+                               _departures(entry), seen=entry.get("seen"))
     below = max(((entry["until"], entry) for entry in entries if entry.get("until")
                  and version_key(entry["until"]) < key), key=lambda pair: version_key(pair[0]), default=None)
     above = min(((entry["since"], entry) for entry in entries if entry.get("since")
@@ -175,13 +176,14 @@ def from_catalogue(behaviour, version: str, platform: str | None) -> Expectation
         if recorded == below[0]:
             return Expectation(_verdicts(entry), f"catalogue {recorded}{platform_named}, the newest record of release "
                                f"line {line}, carried forward{nearest_platform}", entry.get("note"),
-                               _departures(entry), CARRIED_FORWARD)
+                               _departures(entry), CARRIED_FORWARD, seen=entry.get("seen"))
         return Expectation(_verdicts(entry), f"catalogue {recorded}{platform_named}, the nearest record of release "
-                           f"line {line}{nearest_platform}", entry.get("note"), _departures(entry))
+                           f"line {line}{nearest_platform}", entry.get("note"), _departures(entry),
+                           seen=entry.get("seen"))
     if below and not above:
         (newest, entry) = below
         return Expectation(_verdicts(entry), f"catalogue {newest}{platform_named}, the newest record, carried "
-                           f"forward{nearest_platform}", entry.get("note"), _departures(entry), CARRIED_FORWARD)
+                           f"forward{nearest_platform}", entry.get("note"), _departures(entry), CARRIED_FORWARD, seen=entry.get("seen"))
     if above and not below:
         return Expectation((CONFIRMED, CONTRADICTED), f"catalogue: older than every record (the oldest is "
                            f"{above[0]}{nearest_platform})", basis=UNRECORDED)
@@ -321,7 +323,7 @@ class Expectations:
         `reruns` are the behaviour's runs again on a fresh instance after a failing judgement ({verdict,
         evidence: [{verdict, reason}]}): failing every time, the judgement stands (a decided one before
         'not judged'), with how often each verdict was seen; met by some run and not by another, it is
-        flaky, which neither fails the run nor counts as met."""
+        flaky, which neither fails the run nor counts as met (unless the record says it goes either way)."""
         expectation = self.for_behaviour(behaviour_id)
         kind, against = judged(verdict, expectation, observation_of(checks))
         accepted = kind in UNDECIDED and bool({"all", behaviour_id} & allow_undecided)
@@ -330,6 +332,8 @@ class Expectations:
         kinds = [kind] + [judged(rerun["verdict"], expectation, observation_of(rerun["evidence"]))[0] for rerun in reruns]
         verdicts = Counter([verdict] + [rerun["verdict"] for rerun in reruns])
         seen = ", ".join(f"{name} {count} of {len(kinds)}" for name, count in verdicts.most_common())
+        if not any(other in FAILING for other in kinds):  # met every time (judged again after a record)
+            return Judgement(kind, against, accepted, seen)
         if not all(other in FAILING for other in kinds):
             return Judgement(FLAKY, against, False, seen)
         decided = [other for other in kinds if other != NOT_JUDGED]  # a rerun that decided says more
@@ -433,6 +437,9 @@ def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectat
     if judgement == FLAKY:
         return (f"{subject}: flaky: not the same when run again on a fresh instance ({seen}); neither a "
                 f"regression nor met (against {expectation.source if expectation else 'nothing recorded'})")
+    if judgement in (AS_EXPECTED, EXPECTED_DEPARTURE) and expectation.seen:
+        counts = ", ".join(f"{name} {count}" for name, count in expectation.seen.items())
+        return f"{subject}: {verdict}, flaky as recorded ({expectation.source}: seen {counts})"
     if judgement == EXPECTED_DEPARTURE:
         return f"{subject}: contradicted, as expected ({expectation.source})"
     if judgement == NOT_JUDGED:

@@ -38,6 +38,7 @@ class Observed:
     verdict: str
     departure: tuple[str, ...] = ()  # one pattern per contradicting check (empty when confirmed)
     observation: tuple[str, ...] = ()  # the contradicting checks' reasons
+    seen: dict[str, int] | None = None  # a flaky behaviour (went both ways when run again): each verdict's count
 
 
 @dataclass
@@ -89,9 +90,9 @@ def _covers(entry: dict, key: tuple) -> bool:
 
 def _behaves_as(entry: dict, observed: Observed) -> bool:
     verdicts = entry["verdict"] if isinstance(entry["verdict"], list) else [entry["verdict"]]
-    if observed.verdict not in verdicts:
+    if set(observed.seen or [observed.verdict]) != set(verdicts) if observed.seen else observed.verdict not in verdicts:
         return False
-    if observed.verdict != CONTRADICTED:
+    if CONTRADICTED not in (observed.seen or [observed.verdict]):
         return True
     departure = entry.get("departure")
     patterns = (departure,) if isinstance(departure, str) else tuple(departure or ())
@@ -120,8 +121,12 @@ def _end_of_entries(lines: list[str], block: _Block) -> int:
 
 def _entry_lines(observed: Observed) -> list[str]:
     lines = ["[[behaviour.expect]]", f"since = {toml_string(observed.version)}",
-             f"until = {toml_string(observed.version)}", f"platform = {toml_string(observed.platform)}",
-             f"verdict = {toml_string(observed.verdict)}"]
+             f"until = {toml_string(observed.version)}", f"platform = {toml_string(observed.platform)}"]
+    if observed.seen:
+        lines += [f"verdict = [{', '.join(toml_string(verdict) for verdict in sorted(observed.seen))}]",
+                  "seen = {" + ", ".join(f"{verdict} = {count}" for verdict, count in sorted(observed.seen.items())) + "}"]
+    else:
+        lines.append(f"verdict = {toml_string(observed.verdict)}")
     if len(observed.departure) == 1:
         lines.append(f"departure = {toml_string(observed.departure[0])}")
     elif observed.departure:
