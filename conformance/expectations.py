@@ -72,7 +72,10 @@ def record_reports(args: argparse.Namespace) -> int:
         documents.append((report, document))
         for observed_behaviour in to_record(report, document, _parsed(text, path), own_catalogue=bool(args.catalogue)):
             text, done = records.recorded(text, observed_behaviour)
-            print(printable(f"{report.name}: {observed_behaviour.behaviour} ({observed_behaviour.verdict} on "
+            seen = observed_behaviour.seen
+            verdict = (f"flaky: {', '.join(f'{name} {count}' for name, count in seen.items())}" if seen
+                       else observed_behaviour.verdict)
+            print(printable(f"{report.name}: {observed_behaviour.behaviour} ({verdict} on "
                             f"{observed_behaviour.version} {observed_behaviour.platform}): {done}"))
     _check_recorded(documents, _parsed(text, path), path)
     if text == before:

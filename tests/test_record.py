@@ -12,8 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.verdicts import records
 from conformance.verdicts.catalogue import CATALOGUE_PATH
 from conformance.verdicts.catalogue import load as load_catalogue
+from conformance.verdicts.catalogue import loads as catalogue_loads
+from conformance.verdicts.expectations import reason_pattern
 from conformance.verdicts.records import toml_string
 from tests.conftest import ROOT, catalogue_of, run_conformance
 
@@ -136,3 +139,17 @@ def test_what_a_report_cannot_support_is_refused_in_one_line(unrecorded_release,
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
 def test_any_text_is_written_as_a_toml_string_that_reads_back_the_same(value):
     assert tomllib.loads(f"value = {toml_string(value)}\n")["value"] == value
+
+
+def test_a_record_replaced_keeps_its_own_departure_where_it_still_holds_and_its_note():
+    text = catalogue_of(("get-prefs-documented-keys",))
+    observation = ("get_prefs keys differ from 1.2.x: missing ['lan_use_tcp'], extra ['external_port', 'log_size']",)
+    flaky = records.Observed("get-prefs-documented-keys", "1.3.106", "linux-x64", "contradicted",
+                             tuple(map(reason_pattern, observation)), observation, {"confirmed": 1, "contradicted": 2})
+    after, done = records.recorded(text, flaky)
+    [entry] = [entry for entry in catalogue_loads(after, "x")["get-prefs-documented-keys"].expect
+               if entry["until"] == "1.3.106"]
+    before = [entry for entry in catalogue_loads(text, "x")["get-prefs-documented-keys"].expect
+              if entry["until"] == "1.3.106"][0]
+    assert done == "replaced the record of 1.3.106..1.3.106"
+    assert entry == {**before, "verdict": ["confirmed", "contradicted"], "seen": {"confirmed": 1, "contradicted": 2}}

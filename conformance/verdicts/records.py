@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conformance.verdicts.expectations import (
     CONTRADICTED,
@@ -39,6 +39,7 @@ class Observed:
     departure: tuple[str, ...] = ()  # one pattern per contradicting check (empty when confirmed)
     observation: tuple[str, ...] = ()  # the contradicting checks' reasons
     seen: dict[str, int] | None = None  # a flaky behaviour (went both ways when run again): each verdict's count
+    note: str | None = None  # kept from the record it replaces
 
 
 @dataclass
@@ -65,7 +66,7 @@ def recorded(text: str, observed: Observed) -> tuple[str, str]:
     if covering is not None:
         where = _range(covering.data)
         if covering.data.get("since") == covering.data.get("until") == observed.version:
-            lines[covering.start:covering.end] = _entry_lines(observed)
+            lines[covering.start:covering.end] = _entry_lines(_keeping_what_still_holds(observed, covering.data))
             return "".join(lines), f"replaced the record of {where}"
         lines[covering.start:covering.start] = _entry_lines(observed)
         return "".join(lines), f"recorded {observed.version} apart, before the range {where} that covers it"
@@ -81,6 +82,16 @@ def recorded(text: str, observed: Observed) -> tuple[str, str]:
     at = below.end if below else above.start if above else _end_of_entries(lines, block)
     lines[at:at] = _entry_lines(observed)
     return "".join(lines), f"recorded {observed.version} in a range of its own"
+
+
+def _keeping_what_still_holds(observed: Observed, entry: dict) -> Observed:
+    """A record replaced keeps its own departure where that still matches what was observed (a pattern
+    written by hand says what may vary better than the canonical form does), and its note."""
+    departure = entry.get("departure")
+    patterns = (departure,) if isinstance(departure, str) else tuple(departure or ())
+    if patterns and observed.observation and departure_matches(patterns, observed.observation):
+        observed = replace(observed, departure=patterns)
+    return replace(observed, note=entry.get("note"))
 
 
 def _covers(entry: dict, key: tuple) -> bool:
@@ -131,6 +142,8 @@ def _entry_lines(observed: Observed) -> list[str]:
         lines.append(f"departure = {toml_string(observed.departure[0])}")
     elif observed.departure:
         lines += ["departure = ["] + [f"    {toml_string(pattern)}," for pattern in observed.departure] + ["]"]
+    if observed.note:
+        lines.append(f"note = {toml_string(observed.note)}")
     return [line + "\n" for line in lines]
 
 
