@@ -1,5 +1,5 @@
 """A failing judgement confirmed before it fails the run (--confirm-failures K): the behaviour's checks run
-again, up to K times, each in a run of its own (`python -m pytest CHECKS`) on a fresh instance of the same
+again, up to K times (until one meets the expectation: then it is flaky), each in a run of its own (`python -m pytest CHECKS`) on a fresh instance of the same
 target (a launched build or the double is started anew; an attached instance is the one there is), with
 the run's options and seed. Each rerun's verdict and reasons join the behaviour's judgement
 (verdicts/expectations.Expectations.judge); its report stays under REPORTS_DIR/confirmations/.
@@ -54,18 +54,15 @@ def rerun_arguments(option, choice: TargetChoice, settings) -> tuple[list[str], 
     return arguments + ["--confirm-failures", "0"], environment
 
 
-def rerun(behaviour_id: str, checks: tuple[str, ...], times: int, reports_dir: Path, arguments: list[str],
-          environment: dict[str, str]) -> list[dict]:
-    """The behaviour's checks run `times` times, each in a run of its own: what each run said of it."""
-    reruns = []
-    for number in range(1, times + 1):
-        into = reports_dir / "confirmations" / f"{behaviour_id}-{number}"
-        process = subprocess.Popen([sys.executable, "-m", "pytest", *checks, "-q", "-p", "no:cacheprovider",
-                                    "--reports-dir", str(into), *arguments], cwd=PROJECT_ROOT,
-                                   env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=interruptible)
-        reruns.append(_said(behaviour_id, into, wait_for_child_run(process), reports_dir))
-    return reruns
+def rerun(behaviour_id: str, checks: tuple[str, ...], number: int, reports_dir: Path, arguments: list[str],
+          environment: dict[str, str]) -> dict:
+    """The behaviour's checks run once more (the `number`th time), in a run of their own: what it said."""
+    into = reports_dir / "confirmations" / f"{behaviour_id}-{number}"
+    process = subprocess.Popen([sys.executable, "-m", "pytest", *checks, "-q", "-p", "no:cacheprovider",
+                                "--reports-dir", str(into), *arguments], cwd=PROJECT_ROOT,
+                               env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=interruptible)
+    return _said(behaviour_id, into, wait_for_child_run(process), reports_dir)
 
 
 def _said(behaviour_id: str, into: Path, exit_status: int, reports_dir: Path) -> dict:

@@ -35,12 +35,16 @@ def report_verdict(run: SuiteRun, item, reports, result: CheckResult) -> None:
     _judge_against_expectations(run, item, deciding, result)
 
 
-def confirm(run: SuiteRun, behaviour_id: str) -> list[dict]:
-    """The behaviour's checks run again on fresh instances (conformance/harness/confirmations.py)."""
+def confirm(run: SuiteRun, behaviour_id: str) -> None:
+    """The behaviour's checks run again on fresh instances (conformance/harness/confirmations.py), up to
+    --confirm-failures times, and no more once a rerun meets the expectation: it is flaky by then."""
     arguments, environment = run.rerun_with
-    return run.redactor.value(confirmations.rerun(
-        behaviour_id, run.catalogue[behaviour_id].checks, run.settings.confirm_failures,
-        run.files.json.parent, arguments, environment))
+    reruns = run.reruns.setdefault(behaviour_id, [])
+    for number in range(1, run.settings.confirm_failures + 1):
+        reruns.append(run.redactor.value(confirmations.rerun(
+            behaviour_id, run.catalogue[behaviour_id].checks, number, run.files.json.parent, arguments, environment)))
+        if run.behaviour_outcome(behaviour_id).judgement.kind == expectations_module.FLAKY:
+            return
 
 
 def redact_report(run: SuiteRun, test_report) -> None:
@@ -81,7 +85,7 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
     outcome = run.behaviour_outcome(result.behaviour)
     if outcome.judgement.fails and outcome.judgement.kind in expectations_module.CONFIRMABLE \
             and run.settings.confirm_failures and result.behaviour not in run.reruns:
-        run.reruns[result.behaviour] = confirm(run, result.behaviour)
+        confirm(run, result.behaviour)
         outcome = run.behaviour_outcome(result.behaviour)
     judgement = outcome.judgement
     if judgement.kind == expectations_module.FLAKY:  # neither a failure nor a pass: a non-strict xfail
