@@ -10,8 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import jinja2
-
 from conformance.reporting.index import (
     FoldError,
     diff,
@@ -22,7 +20,7 @@ from conformance.reporting.index import (
     load_runs,
     write_index,
 )
-from conformance.reporting.run_page import page_html
+from conformance.reporting.run_page import MalformedReport, page_html
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,9 +86,8 @@ def _page_command(argv: list[str]) -> int:
     output = args.output or args.report.with_suffix(".page.html")
     try:
         page = page_html(document)
-    except (KeyError, TypeError, AttributeError, jinja2.UndefinedError) as error:
-        raise FoldError(f"{args.report}: a part of the report is missing or malformed ({error}); render only "
-                        f"the JSON the suite writes") from None
+    except MalformedReport as error:
+        raise FoldError(f"{args.report}: {error}; render only the JSON the suite writes") from None
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as error:

@@ -21,13 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-import jinja2
-
 from conformance.harness.command_line import run_command
 from conformance.reporting.document import judgement_fields
 from conformance.reporting.index import load_run
 from conformance.reporting.report_files import check_reports_dir
-from conformance.reporting.run_page import page_html
+from conformance.reporting.run_page import MalformedReport, page_html
 from conformance.reporting.terminal import exit_status, summary_lines
 from conformance.verdicts import catalogue as catalogue_module
 from conformance.verdicts import expectations as expectations_module
@@ -150,9 +148,8 @@ def _write(document: dict, output: Path) -> list[Path]:
     html = output.with_suffix(".html")
     try:
         page = page_html(document)
-    except (KeyError, TypeError, AttributeError, jinja2.UndefinedError) as error:
-        raise RejudgeError(f"{output.name}: a part of the report is missing or malformed ({error}); judge only "
-                           f"the JSON the suite writes") from None
+    except MalformedReport as error:
+        raise RejudgeError(f"{output.name}: {error}; judge only the JSON the suite writes") from None
     try:
         output.write_text(json.dumps(document, indent=2), encoding="utf-8")
         html.write_text(page, encoding="utf-8")

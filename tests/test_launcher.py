@@ -75,20 +75,25 @@ def test_a_wrapper_script_is_launched_like_the_build(tmp_path, double_wrapper):
     assert leftovers(run.tmp) == ([], [])
 
 
-@pytest.mark.parametrize("kills, started", [(1, True), (2, False)])
-def test_a_build_killed_from_outside_while_it_starts_is_started_once_more(tmp_path, kills, started):
-    """SIGKILL is no behaviour of the build: named by its signal, and tried once more, which the report says."""
+def run_with_failing_starts(tmp_path, failing: int, failure: str):
+    """A run of a build whose first `failing` starts end in `failure` (shell), then the double."""
     count = tmp_path / "starts"
     script = tmp_path / "btsync"
     script.write_text(f"""#!/bin/sh
 case "$*" in *--help*) exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@";; esac
 echo x >> "{count}"
-if [ "$(wc -l < "{count}")" -le {kills} ]; then kill -9 $$; fi
+if [ "$(wc -l < "{count}")" -le {failing} ]; then {failure}; fi
 exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"
 """)
     script.chmod(0o755)
-    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY,
-                          checks=("conformance/test_get_folder_peers_empty.py",))
+    return run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY,
+                           checks=("conformance/test_get_folder_peers_empty.py",))
+
+
+@pytest.mark.parametrize("kills, started", [(1, True), (2, False)])
+def test_a_build_killed_from_outside_while_it_starts_is_started_once_more(tmp_path, kills, started):
+    """SIGKILL is no behaviour of the build: named by its signal, and tried once more, which the report says."""
+    run = run_with_failing_starts(tmp_path, kills, "kill -9 $$")
     if started:
         assert run.process.returncode == 0, run.output[-2000:]
         assert run.document()["run_info"]["start_notes"] == ["killed by signal 9 (SIGKILL) during start-up; "
@@ -103,17 +108,7 @@ exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"
 def test_a_picked_port_taken_before_the_build_listens_is_picked_again(tmp_path, taken, started):
     """A free port the suite picked can be taken by someone else before the build binds it: no fault of the
     build's, so the first start picks another, which the report says; a port taken every time is one line."""
-    count = tmp_path / "starts"
-    script = tmp_path / "btsync"
-    script.write_text(f"""#!/bin/sh
-case "$*" in *--help*) exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@";; esac
-echo x >> "{count}"
-if [ "$(wc -l < "{count}")" -le {taken} ]; then echo "Unable to listen for HTTP traffic on port 1.  Exiting..."; exit 1; fi
-exec "{sys.executable}" "{ROOT}/fixtures/double/run.py" "$@"
-""")
-    script.chmod(0o755)
-    run = run_conformance(tmp_path, "--sync-binary", str(script), "--sync-api-key", VALID_LOOKING_KEY,
-                          checks=("conformance/test_get_folder_peers_empty.py",))
+    run = run_with_failing_starts(tmp_path, taken, 'echo "Unable to listen for HTTP traffic on port 1.  Exiting..."; exit 1')
     if started:
         assert run.process.returncode == 0, run.output[-2000:]
         [note] = run.document()["run_info"]["start_notes"]

@@ -3,6 +3,7 @@ summary pytest-html shows above its table, each check's evidence (the behaviour 
 each pytest-html row), and a page of its own (`page_html`)."""
 from __future__ import annotations
 
+import jinja2
 from markupsafe import Markup
 
 from conformance.reporting import pages
@@ -54,6 +55,14 @@ def _rejudged(info: dict) -> str | None:
             f'{rejudged["report"]}, which was judged against {rejudged["was_judged_against"]}')
 
 
+class MalformedReport(ValueError):
+    pass
+
+
 def page_html(document: dict) -> str:
-    """The run's page without pytest-html: the summary and every behaviour's evidence."""
-    return pages.render("run.html.j2", info=document["run_info"], summary=Markup(summary_html(document)))
+    """The run's page without pytest-html: the summary and every behaviour's evidence; MalformedReport
+    where a part of the document is missing or of another shape."""
+    try:
+        return pages.render("run.html.j2", info=document["run_info"], summary=Markup(summary_html(document)))
+    except (KeyError, TypeError, AttributeError, jinja2.UndefinedError) as error:
+        raise MalformedReport(f"a part of the report is missing or malformed ({error})") from None
