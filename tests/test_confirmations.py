@@ -135,3 +135,12 @@ def test_a_seen_count_must_count_both_verdicts_of_an_either_way_record():
     assert seen_problem({"verdict": ["confirmed", "contradicted"], "seen": {"confirmed": 7, "contradicted": 3}}) is None
     assert "give verdict a list of both" in seen_problem({"verdict": "confirmed", "seen": {"confirmed": 2}})
     assert "at least once" in seen_problem({"verdict": ["confirmed", "contradicted"], "seen": {"confirmed": 2}})
+
+
+def test_a_behaviour_undecided_because_of_a_selection_is_not_run_again(tmp_path):
+    """Not judged because a check of it was deselected: a rerun of all its checks would decide it and
+    call a selection flaky."""
+    run = run_conformance(tmp_path, "-k", "not upper-case", checks=("conformance/test_http_status_on_error.py",),
+                          confirm_failures=2)
+    [item] = run.document()["results"]
+    assert item["judgement"] == "not judged" and item["reruns"] == [] and run.process.returncode == 1

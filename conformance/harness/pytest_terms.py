@@ -84,7 +84,8 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
         return
     outcome = run.behaviour_outcome(result.behaviour)
     if outcome.judgement.fails and outcome.judgement.kind in expectations_module.CONFIRMABLE \
-            and run.settings.confirm_failures and result.behaviour not in run.reruns:
+            and run.settings.confirm_failures and result.behaviour not in run.reruns \
+            and run.ran_whole(result.behaviour) and run.interrupted is None:
         confirm(run, result.behaviour)
         outcome = run.behaviour_outcome(result.behaviour)
     judgement = outcome.judgement
