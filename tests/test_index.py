@@ -34,9 +34,9 @@ def test_each_cell_shows_its_judgement_and_the_filters_are_addresses(tmp_path):
     marked; a departure that changed is named; each view of the filters is a fragment of the address."""
     write_report(tmp_path, "1.3.106", {"a": "contradicted", "b": "contradicted", "c": "confirmed"},
                  judgements={"a": "expected departure", "b": "expected departure"}, reasons={"b": "keys ['x']"})
-    write_report(tmp_path, "1.4.111", {"a": "contradicted", "b": "contradicted", "c": "confirmed"},
-                 judgements={"a": "expected departure", "b": "departs differently"}, reasons={"b": "keys ['y']"},
-                 kinds={"c": "api-contract"})
+    write_report(tmp_path, "1.4.111", {"a": "contradicted", "b": "contradicted", "c": "confirmed", "d": "confirmed"},
+                 judgements={"a": "expected departure", "b": "departs differently", "d": "flaky"},
+                 reasons={"b": "keys ['y']"}, kinds={"c": "api-contract"})
     write_report(tmp_path, "1.4.120", {"a": "contradicted", "c": "inconclusive"}, partial=True,
                  judgements={"a": "regression", "c": "not judged"}, kinds={"c": "api-contract"})
     page = index.index_html(index.load_runs(tmp_path))
@@ -48,6 +48,7 @@ def test_each_cell_shows_its_judgement_and_the_filters_are_addresses(tmp_path):
     assert rows["b"].startswith('"kind-documented-quirk changing failing"')
     assert rows["c"].startswith('"kind-api-contract failing"') and "? NOT JUDGED" in rows["c"]
     assert '<td class="first-changed">1.4.111</td>' in rows["b"]  # the run where the departure changed
+    assert 'class="v-confirmed j-flaky"' in rows["d"] and "~ flaky" in rows["d"]  # neither outlined nor as expected
     views = {view["id"]: view for view in index.filter_views()}
     assert len(views) == 4 * 2 * 2
     css = index.filter_css(list(views.values()))

@@ -183,7 +183,7 @@ RUN_COLUMNS = ("run", "API version", "target", "platform", "sha256", "suite", "s
 JUDGEMENT_MARKS = {"as expected": "as expected", "expected departure": "\u2248 expected departure",
                    "regression": "\u25bc REGRESSION", "departs differently": "\u2260 DEPARTS DIFFERENTLY",
                    "stale": "\u25b2 STALE", "fixed": "\u25b2 FIXED", "not judged": "? NOT JUDGED",
-                   "not recorded": "\u2205 NOT RECORDED"}
+                   "not recorded": "\u2205 NOT RECORDED", "flaky": "~ flaky (neither failing nor met)"}
 KINDS = ("documented-quirk", "api-contract", "observed-undocumented")
 # The filters of the behaviours table, without a script: every combination is a fragment (#kind-..._...)
 FILTERS = {"kind": ("all",) + KINDS, "rows": ("all", "changing"), "judgements": ("all", "failing")}
