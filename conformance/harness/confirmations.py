@@ -1,7 +1,8 @@
 """A failing judgement confirmed before it fails the run (--confirm-failures K): the behaviour's checks run
-again, up to K times (until one meets the expectation: then it is flaky), each in a run of its own (`python -m pytest CHECKS`) on a fresh instance of the same
-target (a launched build or the double is started anew; an attached instance is the one there is), with
-the run's options and seed. Each rerun's verdict and reasons join the behaviour's judgement
+again, up to K times (until one meets the expectation: then it is flaky), each in a run of its own
+(`python -m pytest CHECKS`) on a fresh instance of the same target (a launched build or the double; an
+attached instance cannot be started fresh, so it is not run again: harness/suite_run.rerun_could_tell),
+with the run's options and seed. Each rerun's verdict and reasons join the behaviour's judgement
 (verdicts/expectations.Expectations.judge); its report stays under REPORTS_DIR/confirmations/.
 
 Secrets go to the reruns by environment, never on their command line (where `ps` shows them)."""
@@ -16,7 +17,6 @@ from pathlib import Path
 
 from conformance.harness.signals import interruptible, wait_for_child_run
 from conformance.verdicts.outcome import INCONCLUSIVE
-from fixtures.attach import split_credentials
 from fixtures.build import PROJECT_ROOT
 from fixtures.target import TargetChoice
 
@@ -30,11 +30,9 @@ SETTING_OPTIONS = {"examples": "--examples", "many_folders": "--many-folders", "
 def rerun_arguments(option, choice: TargetChoice, settings) -> tuple[list[str], dict[str, str]]:
     """(the command-line options of a rerun, the environment it needs besides the run's own)."""
     arguments, environment = [], {}
-    if choice.url:
-        base_url, user, password = split_credentials(choice.url)
-        arguments += ["--sync-url", base_url]
-        environment.update({"SYNC_USER": choice.user or user or "", "SYNC_PASSWORD": choice.password or password or ""})
-    elif choice.binary:
+    if choice.url:  # an attached instance is never run again
+        return [], {}
+    if choice.binary:
         arguments += ["--sync-binary", choice.binary]
     else:
         arguments += ["--double-profile", choice.double_profile, "--double-switches", choice.double_switches]

@@ -85,7 +85,7 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
     outcome = run.behaviour_outcome(result.behaviour)
     if outcome.judgement.fails and outcome.judgement.kind in expectations_module.CONFIRMABLE \
             and run.settings.confirm_failures and result.behaviour not in run.reruns \
-            and run.ran_whole(result.behaviour) and run.interrupted is None:
+            and run.rerun_could_tell(result.behaviour):
         confirm(run, result.behaviour)
         outcome = run.behaviour_outcome(result.behaviour)
     judgement = outcome.judgement

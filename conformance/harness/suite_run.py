@@ -126,13 +126,16 @@ class SuiteRun:
         return BehaviourOutcome(verdict, reason, checks, self.expectations.judge(
             behaviour_id, verdict, checks, self.allow_undecided, self.reruns.get(behaviour_id, ())))
 
-    def ran_whole(self, behaviour_id: str) -> bool:
-        """Every check of the behaviour was selected and ran: an undecided verdict is the build's doing, or
-        the machine's, not a selection's (which no rerun would change)."""
+    def rerun_could_tell(self, behaviour_id: str) -> bool:
+        """Whether running the behaviour again on a fresh instance could end otherwise: the suite owns the
+        target (an attached instance cannot be started fresh, and what it holds back there, destructive
+        checks and peers, it holds back every time), every check of it was selected and ran, and the run
+        was not cut short. Otherwise its verdict is the selection's doing, which no rerun changes."""
         checks = sum(1 for result in self.results if result.behaviour == behaviour_id)
         selected = sum(1 for check in self.selected if self.behaviour_of.get(check) == behaviour_id)
-        return (behaviour_id not in self.modules_left_out and checks >= selected
-                and selected >= self.collected_of.get(behaviour_id, selected))
+        return (self.target.owned is not None and self.interrupted is None
+                and behaviour_id not in self.modules_left_out
+                and checks >= selected and selected >= self.collected_of.get(behaviour_id, selected))
 
     @property
     def target(self):
