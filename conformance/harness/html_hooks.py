@@ -35,7 +35,7 @@ class HtmlReportHooks:
 
     def pytest_html_results_table_row(self, report, cells):
         properties = dict(report.user_properties)
-        verdict = properties.get("verdict", "")
+        verdict = escape(properties.get("verdict", ""), quote=True)  # ours (three words), escaped all the same
         cells.insert(1, f'<td class="col-behaviour">{escape(properties.get("behaviour", ""))}</td>')
         cells.insert(2, f'<td class="col-verdict verdict-{verdict}">{verdict}</td>')
 
