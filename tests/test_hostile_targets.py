@@ -2,6 +2,7 @@
 redirect), the files it names stay inside the reports directory, and pages and terminal show it as text.
 The misbehaving target is tests/hostile_target.py."""
 import json
+import re
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -87,7 +88,7 @@ def _attached_run(tmp_path: Path, mode: str) -> tuple:
     return run, served
 
 
-@pytest.mark.parametrize("mode", ["version-path", "version-escapes", "markup", "redirect"])
+@pytest.mark.parametrize("mode", ["version-path", "version-escapes", "markup", "escapes", "redirect"])
 def test_a_hostile_instance_reaches_nothing_past_its_reports(tmp_path, mode):
     """Attached as a user would: no file outside the reports dir, no traceback, no raw escape on the
     terminal, no live element from the answers in the page."""
@@ -103,6 +104,7 @@ def test_a_hostile_instance_reaches_nothing_past_its_reports(tmp_path, mode):
     expected_stem = "sync-unknown" if mode.startswith("version-") else "sync-1.4.111"
     assert written == [f"{expected_stem}.partial.{suffix}" for suffix in ("html", "json", "xml")], written
     assert_no_live_markup(run.html())
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", run.html())  # shown as escapes, not raw
     document = run.document()
     assert document["run_info"]["version"] in ("unknown", "1.4.111")
 
