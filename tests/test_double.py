@@ -55,3 +55,25 @@ def test_the_double_refuses_a_directory_added_again_through_dot_dot_as_each_buil
         again = state.call({"method": "add_folder", "dir": str(tmp_path / "d1" / ".." / "d3")}).document
         plainly_again = state.call({"method": "add_folder", "dir": str(tmp_path / "d3")}).document
         assert (again["error"], plainly_again["error"]) == (expected, 200), profile
+
+
+def test_the_double_keeps_its_folders_and_their_known_hosts_across_a_restart(tmp_path):
+    """As Sync keeps them in its storage: a state started on the same storage has them, known hosts as the
+    ones it started with; empty storage (a reset) has none."""
+    from fixtures.double.api import SyncState
+    from fixtures.double.profiles import PROFILES
+    profile = PROFILES["1.4.111"]
+    storage, folder = tmp_path / "storage", tmp_path / "shared"
+    storage.mkdir()
+    first = SyncState(profile, dict(profile.observed), "x", 1000, str(storage))
+    first.call({"method": "add_folder", "dir": str(folder)})
+    secret = first.folders[0].secret
+    first.call({"method": "set_folder_prefs", "secret": secret, "search_lan": "0"})
+    first.call({"method": "set_folder_hosts", "secret": secret, "hosts": "127.0.0.1:20001"})
+    assert first.folders[0].hosts_at_start is None
+    again = SyncState(profile, dict(profile.observed), "x", 1000, str(storage))
+    assert [(kept.dir, kept.secret, kept.prefs["search_lan"], kept.hosts_at_start) for kept in again.folders] == \
+        [(str(folder), secret, 0, ["127.0.0.1:20001"])]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert SyncState(profile, dict(profile.observed), "x", 1000, str(empty)).folders == []

@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Callable
 
-from conformance.helpers.peers import PeerScenario
+from conformance.helpers.peers import Findings, PeerScenario
 from conformance.verdicts.outcome import Evidence, Inconclusive, inconclusive
 from fixtures.errors import SetupError
 from fixtures.peer_group import PeerGroup
@@ -41,6 +41,7 @@ class ConcurrentScenarios:
     def __init__(self, target, options, scenarios: list[Scenario], peers: int):
         self.outcomes: dict[Scenario, tuple[Evidence, BaseException | None]] = {}
         self.finished = {scenario: threading.Event() for scenario in scenarios}
+        self.findings = Findings()
         self.runner = threading.Thread(target=self._run_all, args=(target, options, peers), daemon=True,
                                        name="peer scenarios")
         self.runner.start()
@@ -68,7 +69,7 @@ class ConcurrentScenarios:
         reason). Its clean-up (removing its shares) comes after: a death it provokes concerns the
         scenarios still observing, not this one."""
         started = time.time()
-        scene = PeerScenario(group, options)
+        scene = PeerScenario(group, options, self.findings)
         error = None
         try:
             scenario(scene)

@@ -13,8 +13,10 @@ in a thread of its own (conformance/harness/peer_runner.py), and the check repor
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from conformance.verdicts.outcome import Evidence, inconclusive
 from fixtures.client import SyncClient
@@ -50,13 +52,36 @@ class Share:
             client.call("remove_folder", secret=secret, timeout=5.0)
 
 
+class Findings:
+    """What one scenario measured that another's wait derives from, by name, shared by the scenarios of
+    one run (a wait is ended by evidence where there is some: helpers/known_hosts.py)."""
+
+    def __init__(self):
+        self._values: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def publish(self, name: str, value) -> None:
+        """The first value published under a name stays."""
+        with self._lock:
+            self._values.setdefault(name, value)
+
+    def published(self, name: str) -> bool:
+        with self._lock:
+            return name in self._values
+
+    def get(self, name: str):
+        with self._lock:
+            return self._values.get(name)
+
+
 class PeerScenario:
     """A scenario's clients (one per instance, its own), shares, clock and evidence; removes its shares
-    at the end."""
+    at the end. `findings` is shared with the run's other scenarios."""
 
-    def __init__(self, group: PeerGroup, options):
+    def __init__(self, group: PeerGroup, options, findings: Findings | None = None):
         self.group = group
         self.options = options
+        self.findings = findings if findings is not None else Findings()
         self.evidence = Evidence()
         self.deadline_s = options.peer_deadline
         self.clients = [SyncClient(instance.base_url, (instance.login, instance.password), instance.request_timeout)
@@ -109,11 +134,12 @@ class PeerScenario:
     def elapsed(self) -> float:
         return round(time.monotonic() - self.started, 1)
 
-    def wait_for(self, what: str, condition, deadline_s: float | None = None) -> float | None:
-        """Poll `condition()` until true; seconds it took, or None when the deadline passed. Peer lists
-        are sampled on the way (the evidence's 'peers over time' plot)."""
+    def wait_for(self, what: str, condition, deadline_s: float | Callable[[], float] | None = None) -> float | None:
+        """Poll `condition()` until true; seconds it took, or None when the deadline passed (a callable
+        deadline is asked again on every poll: evidence that arrives meanwhile can end the wait). Peer
+        lists are sampled on the way (the evidence's 'peers over time' plot)."""
         started = time.monotonic()
-        limit = started + (self.deadline_s if deadline_s is None else deadline_s)
+        deadline = deadline_s if callable(deadline_s) else lambda: self.deadline_s if deadline_s is None else deadline_s
         while True:
             if self.shares:
                 self.peer_counts.append((self.elapsed(), float(min(self.shares[-1].peers_seen()))))
@@ -121,8 +147,9 @@ class PeerScenario:
                 took = round(time.monotonic() - started, 1)
                 self.evidence.note(f"seconds until {what}", took)
                 return took
-            if time.monotonic() > limit:
-                self.evidence.note(f"seconds until {what}", f"not within {limit - started:.0f} s")
+            waited = time.monotonic() - started
+            if waited > deadline():
+                self.evidence.note(f"seconds until {what}", f"not within {waited:.0f} s")
                 return None
             time.sleep(POLL_S)
 

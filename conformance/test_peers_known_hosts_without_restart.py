@@ -1,0 +1,60 @@
+"""behaviour: peers-known-hosts-without-restart
+
+DESCRIPTION: two instances of their own (conformance/helpers/known_hosts.py) share one folder with LAN
+discovery off (`search_lan=0`) and each other's listening port as known host (set_folder_hosts,
+`use_hosts=1`), and are not restarted. The file to sync is written at once; poll until the folder has
+synced. The wait is derived from evidence: three times what the restarted pair of
+peers-known-hosts-after-restart took on this run (at least 10 s), never longer than --peer-deadline; the
+whole deadline when that pair gave no time (it did not sync, or was not run). The evidence says which.
+When the wait ends, the listening ports decide: both accept TCP connections makes it a contradiction,
+otherwise it is inconclusive.
+EXPECTATION: set_folder_hosts takes effect without a restart: the folder syncs through the known hosts
+just set about as soon as through known hosts an instance was started with.
+"""
+import pytest
+
+from conformance.helpers.known_hosts import (RESTARTED_PAIR_SYNCED, isolated_pair, not_synced, note_settings,
+                                             share_without_lan, synced, write_tested)
+
+pytestmark = [pytest.mark.behaviour("peers-known-hosts-without-restart"), pytest.mark.peers]
+
+MARGIN = 3  # times what the restarted pair took
+SHORTEST_WAIT_S = 10.0
+
+
+def scenario(scene):
+    with isolated_pair(scene, "known-hosts peer") as isolated:
+        observe(isolated)
+
+
+def wait_basis(scene) -> tuple[float, str]:
+    """How long to wait, and why, from what is known now."""
+    deadline = scene.deadline_s
+    if not scene.findings.published(RESTARTED_PAIR_SYNCED):
+        return deadline, f"--peer-deadline {deadline:g} s: no restarted pair had synced yet"
+    restarted = scene.findings.get(RESTARTED_PAIR_SYNCED)
+    if restarted is None:
+        return deadline, f"--peer-deadline {deadline:g} s: the restarted pair gave no time"
+    wait = max(MARGIN * restarted, SHORTEST_WAIT_S)
+    if wait >= deadline:
+        return deadline, f"--peer-deadline {deadline:g} s, under {MARGIN} times the {restarted} s a restarted pair took"
+    return wait, f"{MARGIN} times the {restarted} s a restarted pair took, {SHORTEST_WAIT_S:g} s at least"
+
+
+def observe(scene):
+    tested = share_without_lan(scene)
+    note_settings(scene, tested, "as set")
+    write_tested(tested)
+    took = scene.wait_for("the folder with known hosts just set has synced", lambda: synced(tested),
+                          deadline_s=lambda: wait_basis(scene)[0])
+    waited, basis = wait_basis(scene)
+    scene.evidence.note("what ended the wait", basis if took is None else "the folder synced")
+    if took is None:
+        not_synced(scene, f"both known hosts accepted connections, but without a restart the folder with LAN "
+                          f"discovery off had not synced after {waited:.1f} s ({basis})")
+    scene.evidence.because(f"without a restart, the folder with LAN discovery off synced through the known hosts "
+                           f"just set in {took} s")
+
+
+def test_known_hosts_just_set_find_peers(peer_outcome):
+    peer_outcome(scenario)
