@@ -98,7 +98,7 @@ def judged_again(document: dict, expectations: expectations_module.Expectations,
             raise RejudgeError(f"behaviour {item['behaviour']} of the report is not in the catalogue; pass the "
                                f"catalogue the run was made with (--catalogue FILE)")
         judgement = expectations.judge(item["behaviour"], item["verdict"], item["evidence"], allowed,
-                                       item.get("reruns") or ())
+                                       item.get("reruns") or (), item.get("unconfirmed"))
         results.append({**item, **judgement_fields(item["behaviour"], version, item["verdict"], judgement)})
     info = {**document["run_info"], "expectations": expectations.label}
     return {**document, "run_info": info, "results": results}

@@ -144,3 +144,20 @@ def test_a_behaviour_undecided_because_of_a_selection_is_not_run_again(tmp_path)
                           confirm_failures=2)
     [item] = run.document()["results"]
     assert item["judgement"] == "not judged" and item["reruns"] == [] and run.process.returncode == 1
+
+
+def test_reruns_stop_once_a_run_fails_broadly_and_what_is_left_says_it_is_not_confirmed(tmp_path):
+    """1.4.111's behaviour reported as 1.3.106: four behaviours fail their judgement, each every time it is
+    run. The first three are run again; the fourth is not (a run failing this broadly is no flake), and
+    still fails, saying why it was not confirmed."""
+    checks = ("conformance/test_add_folder_missing_dir_refused.py", "conformance/test_add_folder_non_empty_needs_force.py",
+              "conformance/test_get_prefs_documented_keys.py", "conformance/test_set_prefs_round_trip.py")
+    run = run_conformance(tmp_path, "--double-version", "1.3.106", checks=checks, confirm_failures=1)
+    results = run.document()["results"]
+    assert run.process.returncode == 1 and [item["fails"] for item in results] == [True] * 4, run.output[-2000:]
+    rerun = [item for item in results if item["reruns"]]
+    [left] = [item for item in results if not item["reruns"]]
+    assert len(rerun) == 3 and all(item["seen"].startswith("failing 2 of 2") for item in rerun)
+    assert left["unconfirmed"].startswith("3 behaviours had already failed on every rerun") and left["seen"] is None
+    assert f"{left['behaviour']} on 1.3.106" in run.output and "not confirmed: 3 behaviours had already failed" in run.output
+    assert len(list((run.reports_dir / "confirmations").iterdir())) == 3

@@ -2,7 +2,8 @@
 again, up to K times (until one meets the expectation: then it is flaky), each in a run of its own
 (`python -m pytest CHECKS`) on a fresh instance of the same target (a launched build or the double; an
 attached instance cannot be started fresh, so it is not run again: harness/suite_run.rerun_could_tell),
-with the run's options and seed. Each rerun's verdict and reasons join the behaviour's judgement
+with the run's options and seed. Once BROADLY_FAILING behaviours have failed every time, later failing
+judgements are not run again and say so (they fail all the same). Each rerun's verdict and reasons join the behaviour's judgement
 (verdicts/expectations.Expectations.judge); its report stays under REPORTS_DIR/confirmations/.
 
 Secrets go to the reruns by environment, never on their command line (where `ps` shows them)."""
@@ -20,6 +21,8 @@ from conformance.verdicts.outcome import INCONCLUSIVE
 from fixtures.build import PROJECT_ROOT
 from fixtures.target import TargetChoice
 
+# once this many behaviours have failed on every rerun, no more are run again (harness/suite_run.reruns_withheld)
+BROADLY_FAILING = 3
 # the options a rerun takes over from its run, by CheckSettings name (the rest are the target's)
 SETTING_OPTIONS = {"examples": "--examples", "many_folders": "--many-folders", "cpu_window": "--cpu-window",
                    "cpu_busy": "--cpu-busy", "cpu_idle": "--cpu-idle", "peer_deadline": "--peer-deadline",

@@ -86,7 +86,11 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
     if outcome.judgement.fails and outcome.judgement.kind in expectations_module.CONFIRMABLE \
             and run.settings.confirm_failures and result.behaviour not in run.reruns \
             and run.rerun_could_tell(result.behaviour):
-        confirm(run, result.behaviour)
+        withheld = run.reruns_withheld()
+        if withheld:
+            run.unconfirmed[result.behaviour] = withheld
+        else:
+            confirm(run, result.behaviour)
         outcome = run.behaviour_outcome(result.behaviour)
     judgement = outcome.judgement
     if judgement.kind == expectations_module.FLAKY:  # neither a failure nor a pass: a non-strict xfail
@@ -99,6 +103,7 @@ def _judge_against_expectations(run: SuiteRun, item, test_report, result: CheckR
             else judgement.kind.upper()
         test_report.outcome = "failed"
         test_report.longrepr = f"[{label}] " + expectations_module.explain(
-            result.behaviour, run.version, outcome.verdict, judgement.expectation, judgement.kind, judgement.seen)
+            result.behaviour, run.version, outcome.verdict, judgement.expectation, judgement.kind, judgement.seen,
+            judgement.unconfirmed)
         if hasattr(test_report, "wasxfail"):
             del test_report.wasxfail

@@ -88,6 +88,7 @@ class SuiteRun:
     modules_left_out: dict[str, list[str]] = field(default_factory=dict)  # behaviour -> its modules not collected
     rerun_with: tuple[list[str], dict[str, str]] = ([], {})  # a rerun's options and environment (confirmations.py)
     reruns: dict[str, list[dict]] = field(default_factory=dict)  # behaviour -> its runs again, after it failed
+    unconfirmed: dict[str, str] = field(default_factory=dict)  # behaviour -> why its failing judgement was not run again
 
     @property
     def selection(self) -> str | None:
@@ -124,7 +125,8 @@ class SuiteRun:
             verdict, reason = INCONCLUSIVE, (f"its checks in {', '.join(self.modules_left_out[behaviour_id])} were "
                                              f"not selected; so far: {reason}")
         return BehaviourOutcome(verdict, reason, checks, self.expectations.judge(
-            behaviour_id, verdict, checks, self.allow_undecided, self.reruns.get(behaviour_id, ())))
+            behaviour_id, verdict, checks, self.allow_undecided, self.reruns.get(behaviour_id, ()),
+            self.unconfirmed.get(behaviour_id)))
 
     def rerun_could_tell(self, behaviour_id: str) -> bool:
         """Whether running the behaviour again on a fresh instance could end otherwise: the suite owns the
@@ -136,6 +138,18 @@ class SuiteRun:
         return (self.target.owned is not None and self.interrupted is None
                 and behaviour_id not in self.modules_left_out
                 and checks >= selected and selected >= self.collected_of.get(behaviour_id, selected))
+
+    def reruns_withheld(self) -> str | None:
+        """Why no more failing judgements are run again, or None: once BROADLY_FAILING behaviours have
+        failed on every rerun, the run fails broadly (a target slow or broken throughout), which no
+        flake explains, and running the rest again would only multiply its time."""
+        failing_every_time = [behaviour for behaviour in self.reruns
+                              if self.behaviour_outcome(behaviour).judgement.fails]
+        if len(failing_every_time) < confirmations.BROADLY_FAILING:
+            return None
+        return (f"{len(failing_every_time)} behaviours had already failed on every rerun "
+                f"({', '.join(failing_every_time[:confirmations.BROADLY_FAILING])}...): a run failing this broadly "
+                f"is no flake, so no more reruns")
 
     @property
     def target(self):

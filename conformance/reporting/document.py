@@ -74,9 +74,9 @@ def judgement_fields(behaviour_id: str, version: str, verdict: str, judgement: e
         "expected_from": expectation.source if expectation else None, "judgement": judgement.kind,
         "fails": judgement.fails, "accepted_undecided": judgement.accepted,
         "expected_note": expectation.note if expectation else None,
-        "seen": judgement.seen,
+        "seen": judgement.seen, "unconfirmed": judgement.unconfirmed,
         "explanation": expectations_module.explain(behaviour_id, version, verdict, expectation, judgement.kind,
-                                                   judgement.seen),
+                                                   judgement.seen, judgement.unconfirmed),
     }
 
 

@@ -317,18 +317,19 @@ class Expectations:
         return Expectation((CONFIRMED,), "no recorded departures apply to this run")
 
     def judge(self, behaviour_id: str, verdict: str, checks: list, allow_undecided: frozenset[str],
-              reruns: list[dict] = ()) -> Judgement:
+              reruns: list[dict] = (), unconfirmed: str | None = None) -> Judgement:
         """The one place a behaviour is judged: its verdict and its checks' reasons against its expectation
         (checks as CheckResult or as their report records); `allow_undecided` holds behaviour ids or 'all'.
         `reruns` are the behaviour's runs again on a fresh instance after a failing judgement ({verdict,
         evidence: [{verdict, reason}]}): failing every time, the judgement stands (a decided one before
         'not judged'), with how often each verdict was seen; met by some run and not by another, it is
-        flaky, which neither fails the run nor counts as met (unless the record says it goes either way)."""
+        flaky, which neither fails the run nor counts as met (unless the record says it goes either way).
+        `unconfirmed`: why a failing judgement was not run again (it fails all the same: unknown is no pass)."""
         expectation = self.for_behaviour(behaviour_id)
         kind, against = judged(verdict, expectation, observation_of(checks))
         accepted = kind in UNDECIDED and bool({"all", behaviour_id} & allow_undecided)
         if not reruns:
-            return Judgement(kind, against, accepted)
+            return Judgement(kind, against, accepted, unconfirmed=unconfirmed if kind in FAILING else None)
         kinds = [kind] + [judged(rerun["verdict"], expectation, observation_of(rerun["evidence"]))[0] for rerun in reruns]
         verdicts = Counter([verdict] + [rerun["verdict"] for rerun in reruns])
         seen = ", ".join(f"{name} {count} of {len(kinds)}" for name, count in verdicts.most_common())
@@ -373,6 +374,7 @@ class Judgement:
     expectation: Expectation | None
     accepted: bool = False
     seen: str | None = None  # after reruns: how often each verdict was seen ("contradicted 1 of 3, ...")
+    unconfirmed: str | None = None  # a failing judgement not run again: why
 
     @property
     def fails(self) -> bool:
@@ -411,10 +413,13 @@ def judged(verdict: str, expectation: Expectation | None,
 
 
 def explain(behaviour_id: str, version: str, verdict: str, expectation: Expectation | None, judgement: str,
-            seen: str | None = None) -> str:
+            seen: str | None = None, unconfirmed: str | None = None) -> str:
     """One line naming the behaviour, the version, what it was compared with and what changed (for the
-    terminal, CI logs, xfails); `seen`: how often each verdict was seen when it was run again."""
+    terminal, CI logs, xfails); `seen`: how often each verdict was seen when it was run again;
+    `unconfirmed`: why a failing judgement was not run again."""
     subject = f"{behaviour_id} on {version}"
+    if unconfirmed:
+        return f"{explain(behaviour_id, version, verdict, expectation, judgement)}; not confirmed: {unconfirmed}"
     if seen and judgement != FLAKY:
         return f"{explain(behaviour_id, version, verdict, expectation, judgement)}; {seen}, run again on a fresh instance"
     if judgement == STALE:
