@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance.harness.command_line import run_command
-from conformance.harness.signals import interruptible, wait_for_child_run
+from conformance.harness.signals import run_child_run
 from conformance.harness.target_specs import choice_for, conformance_command
 from conformance.matrix import Build, report_of, resolve
 from conformance.reporting.index import departure_shape
 from conformance.reporting.report_files import check_reports_dir
 from conformance.verdicts import catalogue as catalogue_module
 from conformance.verdicts.expectations import INCONCLUSIVE, version_key
-from fixtures.build import PROJECT_ROOT
 from fixtures.errors import SetupError
 from fixtures.untrusted import printable
 
@@ -74,9 +72,7 @@ class Search:
         reports = self.reports_dir / "bisect" / self.behaviour / f"{build.name}-run-{self.runs}"
         command = conformance_command(choice_for(build.spec), reports, self.pytest_options, self.checks)
         build.started = time.time()
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True, preexec_fn=interruptible)
-        exit_status = wait_for_child_run(process)
+        exit_status = run_child_run(command)
         outcome = _outcome_of(report_of(build, reports), self.behaviour, exit_status)
         print(printable(f"run {self.runs}: {build.version} ({build.spec}): {outcome}, "
                         f"{time.time() - build.started:.1f} s"[:400]), flush=True)

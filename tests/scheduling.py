@@ -20,7 +20,7 @@ SHARE_RUNS = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/test
 LONGEST_FIRST = ("tests/test_nemesis.py", "tests/test_differential.py", "tests/test_differential_switched_off.py",
                  "tests/checks_decide_both_ways/test_contradict.py", "tests/checks_decide_both_ways/test_profiles.py", "tests/checks_decide_both_ways/test_confirm.py",
                  "tests/test_cpu_load_check.py", "tests/test_docs.py", "tests/test_record.py", "tests/test_bisect.py", "tests/test_confirmations.py",
-                 "tests/test_interruptions.py",
+                 "tests/test_verify.py", "tests/test_interruptions.py",
                  "tests/test_launcher.py", "tests/test_matrix.py", "tests/test_reports.py", "tests/test_setup_errors.py",
                  "tests/test_hostile_targets.py", "tests/test_expectations.py", "tests/test_peer_runner.py",
                  "tests/test_attach.py", "tests/test_index.py", "tests/test_rejudge.py")

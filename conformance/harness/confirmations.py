@@ -10,15 +10,12 @@ Secrets go to the reruns by environment, never on their command line (where `ps`
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from conformance.harness.signals import interruptible, wait_for_child_run
+from conformance.harness.signals import run_child_run
 from conformance.verdicts.outcome import INCONCLUSIVE
-from fixtures.build import PROJECT_ROOT
 from fixtures.target import TargetChoice
 
 # once this many behaviours have failed on every rerun, no more are run again (harness/suite_run.reruns_withheld)
@@ -59,11 +56,9 @@ def rerun(behaviour_id: str, checks: tuple[str, ...], number: int, reports_dir: 
           environment: dict[str, str]) -> dict:
     """The behaviour's checks run once more (the `number`th time), in a run of their own: what it said."""
     into = reports_dir / "confirmations" / f"{behaviour_id}-{number}"
-    process = subprocess.Popen([sys.executable, "-m", "pytest", *checks, "-q", "-p", "no:cacheprovider",
-                                "--reports-dir", str(into), *arguments], cwd=PROJECT_ROOT,
-                               env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=interruptible)
-    return _said(behaviour_id, into, wait_for_child_run(process), reports_dir)
+    exit_status = run_child_run([sys.executable, "-m", "pytest", *checks, "-q", "-p", "no:cacheprovider",
+                                 "--reports-dir", str(into), *arguments], environment)
+    return _said(behaviour_id, into, exit_status, reports_dir)
 
 
 def _said(behaviour_id: str, into: Path, exit_status: int, reports_dir: Path) -> dict:

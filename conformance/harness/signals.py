@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 
+from fixtures.build import PROJECT_ROOT
+
 STOP_GRACE_S = 60.0  # a run stops its builds and removes its temp dirs on SIGINT; then it is killed
 
 
@@ -60,3 +62,12 @@ def wait_for_child_run(process: subprocess.Popen) -> int:
             signal_group(process, signal.SIGKILL)
             process.wait()
         raise
+
+
+def run_child_run(command: list[str], environment: dict[str, str] | None = None) -> int:
+    """A child run (`python -m pytest ...` from the project's root, its output left out) to its end, as
+    wait_for_child_run waits: its exit status. `environment` is added to this process's own."""
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **(environment or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               preexec_fn=interruptible)
+    return wait_for_child_run(process)

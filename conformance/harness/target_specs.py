@@ -58,12 +58,13 @@ def choice_for(spec: str, role: str = "target", api_key: str | None = None,
     return choice
 
 
-def conformance_command(choice: TargetChoice, reports_dir, options: list[str] = (),
+def conformance_command(choice: TargetChoice | None, reports_dir, options: list[str] = (),
                         checks: tuple[str, ...] = ("conformance",)) -> list[str]:
-    """`python -m pytest conformance` (or only `checks`) against the same target, its reports in
-    `reports_dir` (run from the project's root)."""
+    """`python -m pytest conformance` (or only `checks`) against the same target (None: the one the
+    environment names, SYNC_URL and its credentials), its reports in `reports_dir` (run from the project's
+    root)."""
     return [sys.executable, "-m", "pytest", *checks, "-q", "-p", "no:cacheprovider",
-            "--reports-dir", str(reports_dir), *_run_arguments(choice), *options]
+            "--reports-dir", str(reports_dir), *(_run_arguments(choice) if choice else []), *options]
 
 
 def _run_arguments(choice: TargetChoice) -> list[str]:

@@ -292,6 +292,19 @@ def load_differentials(directory: Path) -> list[dict]:
     return sorted(found, key=lambda record: record.get("started", ""), reverse=True)
 
 
+def load_stability(directory: Path) -> list[dict]:
+    """The stability runs' JSON (reports/verify/*.json, `python -m conformance.verify`), newest first."""
+    found = []
+    for path in sorted((directory / "verify").glob("*.json")):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and isinstance(record.get("tally"), dict):
+            found.append({**record, "html": f"verify/{path.name[:-len('.json')]}.html"})
+    return sorted(found, key=lambda record: record.get("started", ""), reverse=True)
+
+
 def load_documents(directory: Path) -> list[str]:
     """The written documents (reports/docs/*.html, `python -m conformance.docs write`), across versions first."""
     names = sorted(path.name for path in (directory / "docs").glob("*.html"))
@@ -302,13 +315,14 @@ def write_index(reports_dir: Path, output: Path | None = None) -> Path:
     output = output or reports_dir / "index.html"
     try:
         output.write_text(index_html(load_runs(reports_dir), load_differentials(reports_dir),
-                                     load_documents(reports_dir)))
+                                     load_documents(reports_dir), load_stability(reports_dir)))
     except OSError as error:
         raise FoldError(f"{output}: cannot write it ({error.strerror}); pass --output FILE") from None
     return output
 
 
-def index_html(runs: list[Run], differentials: list[dict] = (), documents: list[str] = ()) -> str:
+def index_html(runs: list[Run], differentials: list[dict] = (), documents: list[str] = (),
+               stability_runs: list[dict] = ()) -> str:
     behaviours = list(dict.fromkeys(behaviour for run in reversed(runs) for behaviour in run.results))
     rows = []
     for behaviour in behaviours:
@@ -323,5 +337,5 @@ def index_html(runs: list[Run], differentials: list[dict] = (), documents: list[
     return pages.render(
         "index.html.j2", run_columns=RUN_COLUMNS, runs=[_run_row(run) for run in runs],
         rows=rows, changed_rows=sum(1 for row in rows if row["changes"]), differentials=list(differentials),
-        documents=list(documents), run_time_chart=plots.bar_chart(durations, "seconds per conformance run"),
+        documents=list(documents), stability_runs=list(stability_runs), run_time_chart=plots.bar_chart(durations, "seconds per conformance run"),
         views=views, filter_css=filter_css(views))
