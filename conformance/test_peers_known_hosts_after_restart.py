@@ -14,8 +14,7 @@ with them: the folder syncs without LAN discovery.
 """
 import pytest
 
-from conformance.helpers.known_hosts import (RESTARTED_PAIR_SYNCED, isolated_pair, not_synced, note_settings,
-                                             share_without_lan, synced, write_tested)
+from conformance.helpers import known_hosts
 from conformance.verdicts.outcome import inconclusive
 from fixtures.errors import SetupError
 
@@ -24,14 +23,14 @@ pytestmark = [pytest.mark.behaviour("peers-known-hosts-after-restart"), pytest.m
 
 def scenario(scene):
     try:
-        with isolated_pair(scene, "restarted known-hosts peer") as isolated:
+        with known_hosts.isolated_pair(scene, "restarted known-hosts peer") as isolated:
             observe(isolated)
     finally:
-        scene.findings.publish(RESTARTED_PAIR_SYNCED, None)  # it did not get as far as a time
+        scene.findings.publish(known_hosts.RESTARTED_PAIR_SYNCED, None)  # it did not get as far as a time
 
 
 def observe(scene):
-    tested = share_without_lan(scene)
+    tested = known_hosts.share_without_lan(scene)
     hosts_set = [client.call("get_folder_hosts", secret=secret).json for client, secret, _ in tested.members]
     ports = [scene.listening_port(index) for index in (0, 1)]
     if None in ports:
@@ -41,19 +40,19 @@ def observe(scene):
             instance.restart({"listening_port": port})
     except SetupError as error:
         inconclusive(f"the pair could not be restarted: {error}")
-    note_settings(scene, tested, "after the restart")
+    known_hosts.note_settings(scene, tested, "after the restart")
     kept = [client.call("get_folder_hosts", secret=secret).json for client, secret, _ in tested.members]
     if kept != hosts_set:
         inconclusive(f"the restart did not keep the known hosts: {hosts_set} before, {kept} after")
     ports_now = [scene.listening_port(index) for index in (0, 1)]
     if ports_now != ports:
         inconclusive(f"the restart changed the listening ports the known hosts name: {ports} before, {ports_now} after")
-    write_tested(tested)
-    took = scene.wait_for("the restarted folder with known hosts has synced", lambda: synced(tested))
+    known_hosts.write_tested(tested)
+    took = scene.wait_for("the restarted folder with known hosts has synced", lambda: known_hosts.synced(tested))
     if took is None:
-        not_synced(scene, f"both known hosts accepted connections, but after a restart the folder with LAN "
-                          f"discovery off had not synced after {scene.deadline_s:.1f} s")
-    scene.findings.publish(RESTARTED_PAIR_SYNCED, took)
+        known_hosts.not_synced(scene, f"both known hosts accepted connections, but after a restart the folder "
+                                      f"with LAN discovery off had not synced after {scene.deadline_s:.1f} s")
+    scene.findings.publish(known_hosts.RESTARTED_PAIR_SYNCED, took)
     scene.evidence.because(f"after a restart, the folder with LAN discovery off synced through the known hosts "
                            f"in {took} s")
 

@@ -13,8 +13,7 @@ just set about as soon as through known hosts an instance was started with.
 """
 import pytest
 
-from conformance.helpers.known_hosts import (RESTARTED_PAIR_SYNCED, isolated_pair, not_synced, note_settings,
-                                             share_without_lan, synced, write_tested)
+from conformance.helpers import known_hosts
 
 pytestmark = [pytest.mark.behaviour("peers-known-hosts-without-restart"), pytest.mark.peers]
 
@@ -23,16 +22,16 @@ SHORTEST_WAIT_S = 10.0
 
 
 def scenario(scene):
-    with isolated_pair(scene, "known-hosts peer") as isolated:
+    with known_hosts.isolated_pair(scene, "known-hosts peer") as isolated:
         observe(isolated)
 
 
 def wait_basis(scene) -> tuple[float, str]:
     """How long to wait, and why, from what is known now."""
     deadline = scene.deadline_s
-    if not scene.findings.published(RESTARTED_PAIR_SYNCED):
+    if not scene.findings.published(known_hosts.RESTARTED_PAIR_SYNCED):
         return deadline, f"--peer-deadline {deadline:g} s: no restarted pair had synced yet"
-    restarted = scene.findings.get(RESTARTED_PAIR_SYNCED)
+    restarted = scene.findings.get(known_hosts.RESTARTED_PAIR_SYNCED)
     if restarted is None:
         return deadline, f"--peer-deadline {deadline:g} s: the restarted pair gave no time"
     wait = max(MARGIN * restarted, SHORTEST_WAIT_S)
@@ -42,16 +41,16 @@ def wait_basis(scene) -> tuple[float, str]:
 
 
 def observe(scene):
-    tested = share_without_lan(scene)
-    note_settings(scene, tested, "as set")
-    write_tested(tested)
-    took = scene.wait_for("the folder with known hosts just set has synced", lambda: synced(tested),
+    tested = known_hosts.share_without_lan(scene)
+    known_hosts.note_settings(scene, tested, "as set")
+    known_hosts.write_tested(tested)
+    took = scene.wait_for("the folder with known hosts just set has synced", lambda: known_hosts.synced(tested),
                           deadline_s=lambda: wait_basis(scene)[0])
     waited, basis = wait_basis(scene)
     scene.evidence.note("what ended the wait", basis if took is None else "the folder synced")
     if took is None:
-        not_synced(scene, f"both known hosts accepted connections, but without a restart the folder with LAN "
-                          f"discovery off had not synced after {waited:.1f} s ({basis})")
+        known_hosts.not_synced(scene, f"both known hosts accepted connections, but without a restart the folder "
+                                      f"with LAN discovery off had not synced after {waited:.1f} s ({basis})")
     scene.evidence.because(f"without a restart, the folder with LAN discovery off synced through the known hosts "
                            f"just set in {took} s")
 

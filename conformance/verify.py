@@ -50,7 +50,8 @@ MODES = ("restart", "loop")
 def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     own, pytest_options = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
     parser = argparse.ArgumentParser(prog="python -m conformance.verify",
-                                     description="Every behaviour N times, on fresh instances and on one: stable or flaky")
+                                     description="Every behaviour N times, on fresh instances and on one: "
+                                                 "stable or flaky")
     parser.add_argument("target", metavar="TARGET", help="a btsync executable or .tar.gz, double[:PROFILE[@VERSION]], "
                                                          "or http://user:password@host:port (loop mode only)")
     parser.add_argument("--runs", type=int, default=10, help="runs per mode (default 10)")
@@ -65,7 +66,8 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         parser.error(f"--modes {args.modes}: give restart, loop, or restart,loop")
     if args.runs < 2:
         parser.error(f"--runs {args.runs}: give 2 or more (one run says nothing of stability)")
-    if {"--confirm-failures", "--hypothesis-seed", "--reports-dir"} & {option.split("=")[0] for option in pytest_options}:
+    given = {option.split("=")[0] for option in pytest_options}
+    if {"--confirm-failures", "--hypothesis-seed", "--reports-dir"} & given:
         parser.error("after --: --confirm-failures, --hypothesis-seed and --reports-dir are verify's own (use --seed "
                      "and --reports-dir before --)")
     args.modes = [mode for mode in MODES if mode in modes]
@@ -117,8 +119,8 @@ def _run_once(mode: str, number: int, command: list[str], environment: dict[str,
     document = _read(reports[0]) if reports else None
     run["results"] = document["results"] if document else []
     run["counts"] = _verdict_counts(run["results"])
-    print(printable(f"{mode} run {number}: {', '.join(f'{count} {verdict}' for verdict, count in run['counts'].items()) or 'no report'}, "
-                    f"{run['seconds']:.0f} s"), flush=True)
+    said = ", ".join(f"{count} {verdict}" for verdict, count in run["counts"].items()) or "no report"
+    print(printable(f"{mode} run {number}: {said}, {run['seconds']:.0f} s"), flush=True)
     return run
 
 
@@ -206,7 +208,8 @@ def stability_document(modes: dict[str, dict], args: argparse.Namespace, version
         rows.append({"behaviour": behaviour, "modes": by_mode, "mode_effect": stability.mode_effect(by_mode),
                      "checks": [{"check": check, "modes": found} for check, found in checks.items()]})
     tallies = {mode: stability.tally([row["modes"][mode] for row in rows]) for mode in modes}
-    return {"format": FORMAT, "target": split_credentials(args.target)[0] if args.target.startswith("http") else args.target,
+    target = split_credentials(args.target)[0] if args.target.startswith("http") else args.target  # no password
+    return {"format": FORMAT, "target": target,
             "name": name, "version": version, "seed": args.seed, "runs_per_mode": args.runs,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
             "duration_s": round(time.time() - started, 1),

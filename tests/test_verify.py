@@ -17,8 +17,8 @@ SEED = 3
 def _verify(tmp_path, *args, timeout=600):
     scratch = tmp_path / "tmp"
     scratch.mkdir(exist_ok=True)
-    process = subprocess.run([sys.executable, "-m", "conformance.verify", "--reports-dir", str(tmp_path / "reports"), *args],
-                             cwd=ROOT, env=child_environment(scratch), capture_output=True, text=True, timeout=timeout)
+    command = [sys.executable, "-m", "conformance.verify", "--reports-dir", str(tmp_path / "reports"), *args]
+    process = subprocess.run(command, cwd=ROOT, env=child_environment(scratch), capture_output=True, text=True, timeout=timeout)
     found = sorted((tmp_path / "reports" / "verify").glob("*.json"))
     return process, json.loads(found[0].read_text()) if found else None
 
@@ -29,7 +29,8 @@ def _row(document, behaviour):
 
 def seeded_profiles(starts: int) -> list[str]:
     """The profile of each start of the wrapper below: at random, from SEED."""
-    return ["1.3.106" if random.Random(SEED * 1000 + start).random() < 0.5 else "1.4.111" for start in range(1, starts + 1)]
+    return ["1.3.106" if random.Random(SEED * 1000 + start).random() < 0.5 else "1.4.111"
+            for start in range(1, starts + 1)]
 
 
 def test_a_behaviour_going_either_way_at_random_is_flaky_with_the_counts_it_was_dealt(tmp_path):
@@ -41,7 +42,8 @@ def test_a_behaviour_going_either_way_at_random_is_flaky_with_the_counts_it_was_
     build.write_text(f"""#!/bin/sh
 case "$*" in *--help*) exec {double} --profile 1.3.106 "$@";; esac
 echo x >> "{starts}"
-profile=$("{sys.executable}" -c "import random, sys; start = int(sys.argv[1]); print('1.3.106' if random.Random({SEED} * 1000 + start).random() < 0.5 else '1.4.111')" $(wc -l < "{starts}"))
+profile=$(PYTHONPATH="{ROOT}" "{sys.executable}" -c "from tests.test_verify import seeded_profiles; import sys; \
+print(seeded_profiles(int(sys.argv[1]))[-1])" $(wc -l < "{starts}"))
 exec {double} --profile $profile --version-as 1.3.106 "$@"
 """)
     build.chmod(0o755)
@@ -66,7 +68,8 @@ exec {double} --profile $profile --version-as 1.3.106 "$@"
 def test_a_behaviour_the_same_every_time_is_stable_and_the_run_exits_0(tmp_path):
     process, document = _verify(tmp_path, "double", "--runs", "2", "--", "-k", f"{CHECK} or get_version_matches")
     assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-2000:]
-    for behaviour, verdict in (("add-folder-missing-dir-refused", "contradicted"), ("get-version-matches-banner", "confirmed")):
+    for behaviour, verdict in (("add-folder-missing-dir-refused", "contradicted"),
+                               ("get-version-matches-banner", "confirmed")):
         row = _row(document, behaviour)
         assert row["modes"]["restart"] == {"class": "stable", "counts": {verdict: 2}, "differing": []}, behaviour
     assert document["stable"] and "stable: every behaviour, in every mode" in process.stdout

@@ -13,6 +13,7 @@ from conformance.reporting import plots
 from conformance.verdicts.verdict import describe as describe_incident
 from fixtures.untrusted import printable
 
+
 def _shown(value):
     """Every value a template prints: control characters (escape sequences, bidirectional overrides) shown
     as escapes, as on the terminal, instead of reaching the page invisible; markup already made is left."""
