@@ -51,8 +51,9 @@ def pytest_addoption(parser):
                       help="seconds a peer scenario waits for data to arrive (default 120; 15 for the reference "
                            "double, whose instances sync within a second)")
     budgets.addoption("--peer-watch", type=float, metavar="S",
-                      help="seconds a peer scenario watches for a change that must not spread (default 30; 5 for "
-                           "the reference double)")
+                      help="the fewest seconds a peer scenario watches for a change that must not spread; it "
+                           "watches as long as the slowest spread measured on the run, if longer (default 10; 5 "
+                           "for the reference double)")
     budgets.addoption("--peer-file-mb", type=float, default=4.0, metavar="MB",
                       help="size of the large random file the peer scenarios share (default 4)")
     verdicts = parser.getgroup("sync expectations", "what a run is judged against")

@@ -49,7 +49,7 @@ def scenario(scene):
     took = scene.wait_for("the read-only control holds every file", lambda: read_tree(share.dir(1)) == ORIGINALS)
     if took is None:
         inconclusive("the read-only control never received the files, so the share was not reachable")
-    untouched = scene.hold_for(scene.watch_window(took), lambda: not read_tree(would_be))
+    untouched, window = scene.watch(took, lambda: not read_tree(would_be))
     received = read_tree(would_be)
     scene.evidence.note("what the would-be encrypted peer holds", listing(received))
     assert untouched, f"a peer with an F secret received the add_folder share's files: {sorted(received)}"
@@ -63,7 +63,7 @@ def scenario(scene):
         inconclusive("after the watch the F peer no longer lists its folder: it may not have been sharing at all")
     scene.prove_link_alive(share, 0, (1,), after="by the owner after the watch")
     scene.evidence.because(f"get_secrets offered only {sorted(family)}; the read-only control got the files in {took} s, "
-                         f"the F peer ({added.summary()}) nothing in {scene.watch_window(took):.0f} s more")
+                         f"the F peer ({added.summary()}) nothing in {window:.0f} s more")
 
 
 def test_add_folder_share_serves_no_encrypted_peer(peer_outcome):

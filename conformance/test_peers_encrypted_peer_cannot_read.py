@@ -68,7 +68,7 @@ def _record_tampering(scene, share, stored) -> None:
         read_only_copy = read_tree(share.dir(1))
         return read_tree(share.dir(0)) == ORIGINALS and all(ORIGINALS.get(name) == data
                                                             for name, data in read_only_copy.items())
-    scene.hold_for(scene.options.peer_watch, intact)
+    scene.watch(0.0, intact)
     scene.evidence.note("after 8 zero bytes were written into the encrypted peer's copy of one file",
                       {"read-write and read-only peers still hold the originals": intact(),
                        "the encrypted peer's copy": "restored" if read_tree(share.dir(2)).get(victim) == stored[victim]

@@ -3,7 +3,8 @@
 DESCRIPTION: instance 0 shares a folder read-write with instances 1 and 2 (read-only). Once `x.txt` has
 reached both, instance 1 changes `x.txt` and writes a new `y.txt`. Then instance 0 writes a sentinel file;
 once it has arrived at both read-only peers (the links are alive), the read-write peer and the other
-read-only peer are watched (--peer-watch, or as long again as the sentinel took).
+read-only peer are watched (as long as the slowest spread measured on the run, or as long again as the
+sentinel took, at least --peer-watch: conformance/helpers/peers.py).
 EXPECTATION: a read-only peer's changes and new files never spread: `x.txt` stays as the read-write peer
 wrote it everywhere else, and `y.txt` appears nowhere else.
 """
@@ -30,7 +31,7 @@ def scenario(scene):
     write_tree(share.dir(1), {"x.txt": b"changed on a read-only peer\n", "y.txt": b"new on a read-only peer\n"})
     write_tree(share.dir(0), {"sentinel.txt": b"written after the read-only change\n"})
     took = scene.wait_for("the later sentinel is on both read-only peers",
-                        lambda: all("sentinel.txt" in read_tree(share.dir(i)) for i in (1, 2)))
+                        lambda: all("sentinel.txt" in read_tree(share.dir(i)) for i in (1, 2)), spread=True)
     if took is None:
         inconclusive("a file written later by the read-write peer did not reach the read-only peers either")
 
@@ -38,8 +39,7 @@ def scenario(scene):
         others = [read_tree(share.dir(i)) for i in (0, 2)]
         return all(files.get("x.txt") == ORIGINAL and "y.txt" not in files for files in others)
 
-    window = scene.watch_window(took)
-    held = scene.hold_for(window, untouched_elsewhere)
+    held, window = scene.watch(took, untouched_elsewhere)
     for index in range(3):
         scene.evidence.note(f"instance {index} ({['read-write', 'read-only, changed', 'read-only'][index]})",
                           listing(read_tree(share.dir(index))))

@@ -33,7 +33,7 @@ def scenario(scene):
     latencies = {}
     for index, role in ((0, "read-write"), (1, "read-only")):
         if scene.wait_for(f"the change is on the {role} peer",
-                        lambda: read_tree(share.dir(index)).get("x.txt") == CHANGED) is None:
+                        lambda: read_tree(share.dir(index)).get("x.txt") == CHANGED, spread=True) is None:
             seen = read_tree(share.dir(index))
             if "sentinel.txt" not in seen:
                 inconclusive(f"nothing written by instance 2 reached the {role} peer within the deadline")

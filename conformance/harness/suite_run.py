@@ -268,7 +268,7 @@ def _settings(option, is_double: bool) -> CheckSettings:
         many_folders=option.many_folders, cpu_window=option.cpu_window, cpu_busy=option.cpu_busy,
         cpu_idle=option.cpu_idle, peer_file_mb=option.peer_file_mb,
         peer_deadline=option.peer_deadline if option.peer_deadline is not None else 15.0 if is_double else 120.0,
-        peer_watch=option.peer_watch if option.peer_watch is not None else 5.0 if is_double else 30.0,
+        peer_watch=option.peer_watch if option.peer_watch is not None else 5.0 if is_double else 10.0,
         ready_timeout=option.ready_timeout, request_timeout=option.request_timeout,
         allow_destructive=option.allow_destructive, confirm_failures=option.confirm_failures)
 

@@ -4,8 +4,11 @@ with a deadline, and views of what lies on each instance's disk.
 Waiting is always polling against a deadline (`--peer-deadline`). A positive property whose deadline
 passes with nothing seen is inconclusive; it is contradicted only when the link was shown alive meanwhile
 (a sentinel file written later arrived, a control folder synced, the known hosts accepted connections)
-and the change still did not come. A negative property ("does not spread") is watched for `--peer-watch`
-seconds, or as long again as a later change took to arrive where it must, whichever is longer.
+and the change still did not come. A negative property ("does not spread") is watched as long as the
+slowest spread measured on the run so far (a file written once the peers were connected, on its way to
+another peer: any scenario's), or as long again as a later change took to arrive where it must, at least
+`--peer-watch` seconds; a slower spread measured during the watch lengthens it, and the evidence says
+what set its length.
 
 A peer check module defines `scenario(scene: PeerScenario)`; the harness runs every selected scenario
 in a thread of its own (conformance/harness/peer_runner.py), and the check reports its outcome with the
@@ -24,6 +27,7 @@ from fixtures.peer_group import PeerGroup
 from fixtures.shared_tree import read_tree, write_tree
 
 POLL_S = 0.5
+SLOWEST_SPREAD = "the slowest spread measured on this run"  # (seconds, what), in the run's Findings
 
 
 def listing(files: dict[str, bytes], head: int = 16) -> list[dict]:
@@ -72,6 +76,12 @@ class Findings:
     def get(self, name: str):
         with self._lock:
             return self._values.get(name)
+
+    def raise_to(self, name: str, value: tuple) -> None:
+        """Keeps the largest value published under a name (tuples compare by their first item first)."""
+        with self._lock:
+            if name not in self._values or value > self._values[name]:
+                self._values[name] = value
 
 
 class PeerScenario:
@@ -134,10 +144,12 @@ class PeerScenario:
     def elapsed(self) -> float:
         return round(time.monotonic() - self.started, 1)
 
-    def wait_for(self, what: str, condition, deadline_s: float | Callable[[], float] | None = None) -> float | None:
+    def wait_for(self, what: str, condition, deadline_s: float | Callable[[], float] | None = None,
+                 spread: bool = False) -> float | None:
         """Poll `condition()` until true; seconds it took, or None when the deadline passed (a callable
         deadline is asked again on every poll: evidence that arrives meanwhile can end the wait). Peer
-        lists are sampled on the way (the evidence's 'peers over time' plot)."""
+        lists are sampled on the way (the evidence's 'peers over time' plot). `spread`: what is waited
+        for is a file spreading between connected peers; its time counts for every watch on the run."""
         started = time.monotonic()
         deadline = deadline_s if callable(deadline_s) else lambda: self.deadline_s if deadline_s is None else deadline_s
         while True:
@@ -146,6 +158,8 @@ class PeerScenario:
             if condition():
                 took = round(time.monotonic() - started, 1)
                 self.evidence.note(f"seconds until {what}", took)
+                if spread:
+                    self.findings.raise_to(SLOWEST_SPREAD, (took, what))
                 return took
             waited = time.monotonic() - started
             if waited > deadline():
@@ -153,8 +167,30 @@ class PeerScenario:
                 return None
             time.sleep(POLL_S)
 
-    def watch_window(self, later_change_took: float) -> float:
-        return max(self.options.peer_watch, later_change_took)
+    def watch_window(self, later_change_took: float) -> tuple[float, str]:
+        """How long a "does not spread" watch lasts, from what is known now, and why."""
+        slowest = self.findings.get(SLOWEST_SPREAD)
+        candidates = [(self.options.peer_watch, f"--peer-watch {self.options.peer_watch:g} s, the shortest watch"),
+                      (later_change_took, f"as long as the later file took here ({later_change_took:g} s)")]
+        if slowest:
+            candidates.append((slowest[0], f"{SLOWEST_SPREAD} ({slowest[0]:g} s: {slowest[1]})"))
+        return max(candidates, key=lambda candidate: candidate[0])
+
+    def watch(self, later_change_took: float, holds) -> tuple[bool, float]:
+        """Watches that `holds()` stays true as long as watch_window says (asked again on every poll, so
+        a slower spread measured meanwhile lengthens it); whether it held, and how long was watched."""
+        started = time.monotonic()
+        while True:
+            window, basis = self.watch_window(later_change_took)
+            if not holds():
+                held = False
+                break
+            if time.monotonic() - started >= window:
+                held = holds()
+                break
+            time.sleep(POLL_S)
+        self.evidence.note("what set the length of the watch", f"{window:g} s: {basis}")
+        return held, window
 
     def prove_link_alive(self, share: Share, writer: int, readers: tuple[int, ...], after: str) -> float:
         """After a watch that nothing spread: a new file written on `writer` must still reach `readers`,
@@ -162,19 +198,10 @@ class PeerScenario:
         name = f"alive-after-{len(self.evidence.facts)}.txt"
         write_tree(share.dir(writer), {name: b"the link still carries files\n"})
         took = self.wait_for(f"a file written {after} reached the peers",
-                             lambda: all(name in read_tree(share.dir(index)) for index in readers))
+                             lambda: all(name in read_tree(share.dir(index)) for index in readers), spread=True)
         if took is None:
             inconclusive(f"a file written {after} did not reach the peers either: the quiet may have been a dead link")
         return took
-
-    def hold_for(self, seconds: float, holds) -> bool:
-        """Watch `holds()` for `seconds`; False as soon as it fails."""
-        until = time.monotonic() + seconds
-        while time.monotonic() < until:
-            if not holds():
-                return False
-            time.sleep(POLL_S)
-        return holds()
 
     def finish(self) -> None:
         if self.peer_counts:
