@@ -63,7 +63,7 @@ def scenario(scene):
         inconclusive("after the watch the F peer no longer lists its folder: it may not have been sharing at all")
     scene.prove_link_alive(share, 0, (1,), after="by the owner after the watch")
     scene.evidence.because(f"get_secrets offered only {sorted(family)}; the read-only control got the files in {took} s, "
-                         f"the F peer ({added.summary()}) nothing in {window:.0f} s more")
+                         f"the F peer ({added.summary()}) nothing in {window:.1f} s more")
 
 
 def test_add_folder_share_serves_no_encrypted_peer(peer_outcome):

@@ -48,7 +48,7 @@ def scenario(scene):
                   f"{[i for i in (0, 2) if 'y.txt' in read_tree(share.dir(i))]}")
     assert os.path.exists(os.path.join(share.dir(1), "y.txt")), "the read-only peer lost its own new file"
     scene.prove_link_alive(share, 0, (1, 2), after="after the watch")
-    scene.evidence.because(f"{window:.0f} s after a later file had arrived, the read-only peer's changed x.txt and "
+    scene.evidence.because(f"{window:.1f} s after a later file had arrived, the read-only peer's changed x.txt and "
                          f"new y.txt had reached neither the read-write peer nor the other read-only peer")
 
 

@@ -101,3 +101,5 @@ def test_across_modes_a_flake_or_a_verdict_of_its_own_follows_the_mode():
         "follows the mode: confirmed in restart, contradicted in loop"
     assert stability.mode_effect({"restart": stable("confirmed"), "loop": stable("confirmed")}) is None
     assert stability.mode_effect({"restart": flaky}) is None
+    # loop mode held it back: nothing says the flake follows the mode
+    assert stability.mode_effect({"restart": flaky, "loop": {"class": "never decided", "counts": {"inconclusive": 3}}}) is None

@@ -72,7 +72,8 @@ def mode_effect(by_mode: dict[str, dict]) -> str | None:
     if len(by_mode) < 2:
         return None
     flaky = [mode for mode, found in by_mode.items() if found["class"] in (FLAKY, VARIES)]
-    if flaky and len(flaky) < len(by_mode):
+    steady = [mode for mode, found in by_mode.items() if found["class"] == STABLE]
+    if flaky and steady and len(flaky) + len(steady) == len(by_mode):  # a mode that could not decide says nothing
         return f"flaky in {' and '.join(flaky)} mode only"
     stable_verdicts = {mode: next(iter(found["counts"])) for mode, found in by_mode.items() if found["class"] == STABLE}
     if len(stable_verdicts) == len(by_mode) and len(set(stable_verdicts.values())) > 1:
