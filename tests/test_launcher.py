@@ -224,3 +224,27 @@ def test_a_wrapped_build_is_judged_on_its_own_platform_or_says_it_cannot_tell(tm
 def test_a_platform_not_shaped_as_one_is_one_line(tmp_path):
     run = run_conformance(tmp_path, "--sync-platform", "ARM!", checks=("conformance/test_get_folder_peers_empty.py",))
     assert run.process.returncode == 4 and "--sync-platform ARM!: give an OS and an architecture" in run.output
+
+
+def test_a_restart_inside_a_check_that_an_incident_already_voided_completes(crashing_double):
+    """shutdown-exits under a dropped connection: its shutdown got no answer (an incident in its window),
+    then it restarted the target. The start-up polling was stopped as the check's next request, which left
+    the instance running but never counted as answering, so the next check's unanswered request was no
+    incident and read as a contradiction (test_nemesis [drop], now and then)."""
+    import time
+
+    from conformance.harness.check_window import VOIDED_CHECK_STOP
+    from conformance.verdicts.outcome import Inconclusive
+    from fixtures.watch import JOURNAL
+    opened = time.time()
+    JOURNAL.record({"kind": "no answer", "instance": "target", "at": opened, "request": "shutdown"})
+    VOIDED_CHECK_STOP.install()
+    VOIDED_CHECK_STOP.arm(opened, None)
+    try:
+        crashing_double.restart()
+    except Inconclusive as stopped:
+        pytest.fail(f"the restart was stopped as the check's next request: {stopped.msg}")
+    finally:
+        VOIDED_CHECK_STOP.disarm()
+        VOIDED_CHECK_STOP.uninstall()
+    assert crashing_double.answers_expected and JOURNAL.role_answering_at(crashing_double.base_url) == "target"
