@@ -127,6 +127,24 @@ def double_wrapper(tmp_path) -> Path:
 VALID_LOOKING_KEY = "A" * 64  # the double accepts any key of the right shape
 
 
+def changing_double(root: Path, choose_profile: str) -> Path:
+    """A build that is the double reporting 1.3.106, whose profile each start chooses anew: `choose_profile`
+    is shell that sets $profile, with $start the number of this start (from 1). Its --help banner is
+    1.3.106's."""
+    starts, build = root / "starts", root / "build" / "btsync"
+    build.parent.mkdir(parents=True)
+    double = f'"{sys.executable}" "{ROOT}/fixtures/double/run.py"'
+    build.write_text(f"""#!/bin/sh
+case "$*" in *--help*) exec {double} --profile 1.3.106 "$@";; esac
+echo x >> "{starts}"
+start=$(wc -l < "{starts}")
+{choose_profile}
+exec {double} --profile $profile --version-as 1.3.106 "$@"
+""")
+    build.chmod(0o755)
+    return build
+
+
 @pytest.fixture
 def crashing_double():
     target = LaunchedSync(reference_double("1.4.111"), None,

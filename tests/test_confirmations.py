@@ -11,7 +11,7 @@ from conformance.reporting.terminal import exit_status, summary_lines
 from conformance.verdicts import expectations as expectations_module
 from conformance.verdicts.catalogue import load as load_catalogue
 from conformance.verdicts.catalogue import seen_problem
-from tests.conftest import ROOT, VALID_LOOKING_KEY, catalogue_of, run_conformance
+from tests.conftest import ROOT, VALID_LOOKING_KEY, catalogue_of, changing_double, run_conformance
 
 CHECK = ("conformance/test_add_folder_missing_dir_refused.py",)  # 1.3.106 refuses a missing directory, 1.4.111 does not
 
@@ -42,16 +42,7 @@ def flaky_run(tmp_path_factory):
     """A build that behaves as 1.4.111 on its first start, as 1.3.106 on its second, and so on, reporting
     1.3.106 (which refuses a missing directory): the run's verdict is a regression, its first rerun's not."""
     root = tmp_path_factory.mktemp("flaky")
-    starts, build = root / "starts", root / "build" / "btsync"
-    build.parent.mkdir()
-    double = f'"{sys.executable}" "{ROOT}/fixtures/double/run.py"'
-    build.write_text(f"""#!/bin/sh
-case "$*" in *--help*) exec {double} --profile 1.3.106 "$@";; esac
-echo x >> "{starts}"
-if [ $(( $(wc -l < "{starts}") % 2 )) -eq 1 ]; then profile=1.4.111; else profile=1.3.106; fi
-exec {double} --profile $profile --version-as 1.3.106 "$@"
-""")
-    build.chmod(0o755)
+    build = changing_double(root, 'if [ $(( start % 2 )) -eq 1 ]; then profile=1.4.111; else profile=1.3.106; fi')
     (root / "run").mkdir()
     catalogue = root / "catalogue.toml"  # of this one behaviour, so that the run is complete (and recordable)
     catalogue.write_text(catalogue_of(("add-folder-missing-dir-refused",)))

@@ -8,7 +8,7 @@ import sys
 
 from conformance.verdicts import stability
 from conformance.verdicts.stability import Observation
-from tests.conftest import ROOT, VALID_LOOKING_KEY, child_environment
+from tests.conftest import ROOT, VALID_LOOKING_KEY, changing_double, child_environment
 
 CHECK = "test_add_folder_missing_dir_refused"  # 1.3.106 refuses a missing directory (confirmed), 1.4.111 does not
 SEED = 3
@@ -18,7 +18,8 @@ def _verify(tmp_path, *args, timeout=600):
     scratch = tmp_path / "tmp"
     scratch.mkdir(exist_ok=True)
     command = [sys.executable, "-m", "conformance.verify", "--reports-dir", str(tmp_path / "reports"), *args]
-    process = subprocess.run(command, cwd=ROOT, env=child_environment(scratch), capture_output=True, text=True, timeout=timeout)
+    process = subprocess.run(command, cwd=ROOT, env=child_environment(scratch), capture_output=True, text=True,
+                             timeout=timeout)
     found = sorted((tmp_path / "reports" / "verify").glob("*.json"))
     return process, json.loads(found[0].read_text()) if found else None
 
@@ -36,17 +37,8 @@ def seeded_profiles(starts: int) -> list[str]:
 def test_a_behaviour_going_either_way_at_random_is_flaky_with_the_counts_it_was_dealt(tmp_path):
     """A wrapper starts the double as 1.3.106 or as 1.4.111 at random (seeded) on every start, reporting
     1.3.106: each restart run sees a fresh draw, the loop's one instance one draw for all its runs."""
-    starts, build = tmp_path / "starts", tmp_path / "build" / "btsync"
-    build.parent.mkdir()
-    double = f'"{sys.executable}" "{ROOT}/fixtures/double/run.py"'
-    build.write_text(f"""#!/bin/sh
-case "$*" in *--help*) exec {double} --profile 1.3.106 "$@";; esac
-echo x >> "{starts}"
-profile=$(PYTHONPATH="{ROOT}" "{sys.executable}" -c "from tests.test_verify import seeded_profiles; import sys; \
-print(seeded_profiles(int(sys.argv[1]))[-1])" $(wc -l < "{starts}"))
-exec {double} --profile $profile --version-as 1.3.106 "$@"
-""")
-    build.chmod(0o755)
+    draw = "import sys; from tests.test_verify import seeded_profiles; print(seeded_profiles(int(sys.argv[1]))[-1])"
+    build = changing_double(tmp_path, f'profile=$(PYTHONPATH="{ROOT}" "{sys.executable}" -c "{draw}" $start)')
     process, document = _verify(tmp_path, str(build), "--runs", "4", "--sync-api-key", VALID_LOOKING_KEY,
                                 "--", "-k", CHECK)
     assert process.returncode == 1, process.stdout[-3000:] + process.stderr[-2000:]
@@ -102,4 +94,5 @@ def test_across_modes_a_flake_or_a_verdict_of_its_own_follows_the_mode():
     assert stability.mode_effect({"restart": stable("confirmed"), "loop": stable("confirmed")}) is None
     assert stability.mode_effect({"restart": flaky}) is None
     # loop mode held it back: nothing says the flake follows the mode
-    assert stability.mode_effect({"restart": flaky, "loop": {"class": "never decided", "counts": {"inconclusive": 3}}}) is None
+    never = {"class": "never decided", "counts": {"inconclusive": 3}}
+    assert stability.mode_effect({"restart": flaky, "loop": never}) is None

@@ -279,30 +279,28 @@ def _run_row(run: Run) -> dict:
                   if name and (run.path.parent / name).exists()]}
 
 
-def load_differentials(directory: Path) -> list[dict]:
-    """The differential runs' JSON reports (reports/differential/*.json), newest first."""
+def _load_records(directory: Path, is_record) -> list[dict]:
+    """The JSON records of one command under `directory` (those `is_record` accepts), each with its page
+    beside it, newest first."""
     found = []
-    for path in sorted((directory / "differential").glob("*.json")):
+    for path in sorted(directory.glob("*.json")):
         try:
             record = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
-        if isinstance(record, dict) and "differences" in record:
-            found.append({**record, "html": f"differential/{path.name[:-len('.json')]}.html"})
+        if isinstance(record, dict) and is_record(record):
+            found.append({**record, "html": f"{directory.name}/{path.name[:-len('.json')]}.html"})
     return sorted(found, key=lambda record: record.get("started", ""), reverse=True)
+
+
+def load_differentials(directory: Path) -> list[dict]:
+    """The differential runs' JSON reports (reports/differential/*.json)."""
+    return _load_records(directory / "differential", lambda record: "differences" in record)
 
 
 def load_stability(directory: Path) -> list[dict]:
-    """The stability runs' JSON (reports/verify/*.json, `python -m conformance.verify`), newest first."""
-    found = []
-    for path in sorted((directory / "verify").glob("*.json")):
-        try:
-            record = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-        if isinstance(record, dict) and isinstance(record.get("tally"), dict):
-            found.append({**record, "html": f"verify/{path.name[:-len('.json')]}.html"})
-    return sorted(found, key=lambda record: record.get("started", ""), reverse=True)
+    """The stability runs' JSON (reports/verify/*.json, `python -m conformance.verify`)."""
+    return _load_records(directory / "verify", lambda record: isinstance(record.get("tally"), dict))
 
 
 def load_documents(directory: Path) -> list[str]:
