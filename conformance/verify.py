@@ -101,7 +101,8 @@ def verify(args: argparse.Namespace, pytest_options: list[str]) -> int:
     for mode in args.modes:
         runner = _restart_runs if mode == "restart" else _loop_runs
         modes[mode] = runner(choice, args.runs, into, options, environment)
-    document = stability_document(modes, args, build.version, name, started)
+    reported = [run["version"] for found in modes.values() for run in found["runs"] if run.get("version")]
+    document = stability_document(modes, args, build.version or (reported[0] if reported else None), name, started)
     written = write_stability(document, args.reports_dir)
     for line in summary_lines(document):
         print(printable(line)[:600])
@@ -118,6 +119,7 @@ def _run_once(mode: str, number: int, command: list[str], environment: dict[str,
            "report": str(reports[0].relative_to(into.parent.parent)) if reports else None}
     document = _read(reports[0]) if reports else None
     run["results"] = document["results"] if document else []
+    run["version"] = document["run_info"].get("version") if document else None
     run["counts"] = _verdict_counts(run["results"])
     said = ", ".join(f"{count} {verdict}" for verdict, count in run["counts"].items()) or "no report"
     print(printable(f"{mode} run {number}: {said}, {run['seconds']:.0f} s"), flush=True)
