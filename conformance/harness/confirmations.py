@@ -3,8 +3,9 @@ again, up to K times (until one meets the expectation: then it is flaky), each i
 (`python -m pytest CHECKS`) on a fresh instance of the same target (a launched build or the double; an
 attached instance cannot be started fresh, so it is not run again: harness/suite_run.rerun_could_tell),
 with the run's options and seed. Once BROADLY_FAILING behaviours have failed every time, later failing
-judgements are not run again and say so (they fail all the same). Each rerun's verdict and reasons join the behaviour's judgement
-(verdicts/expectations.Expectations.judge); its report stays under REPORTS_DIR/confirmations/.
+judgements are not run again and say so (they fail all the same). Each rerun's verdict and reasons join
+the behaviour's judgement (verdicts/expectations.Expectations.judge); its report stays under
+REPORTS_DIR/confirmations/.
 
 Secrets go to the reruns by environment, never on their command line (where `ps` shows them)."""
 from __future__ import annotations
