@@ -27,6 +27,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from conformance.harness.command_line import run_command
@@ -113,14 +114,15 @@ def verify(args: argparse.Namespace, pytest_options: list[str]) -> int:
 def _run_once(mode: str, number: int, command: list[str], environment: dict[str, str], into: Path) -> dict:
     begun = time.time()
     exit_status = run_child_run(command, environment)
-    reports = sorted(into.glob("sync-*.json"))
+    # only what this run wrote: a report left by an earlier verify into the same directory is not its
+    reports = [path for path in sorted(into.glob("sync-*.json")) if path.stat().st_mtime >= begun]
     run = {"run": number, "exit_status": exit_status, "seconds": round(time.time() - begun, 1),
            # relative to REPORTS_DIR/verify/, where the stability page lies
            "report": str(reports[0].relative_to(into.parent.parent)) if reports else None}
     document = _read(reports[0]) if reports else None
     run["results"] = document["results"] if document else []
     run["version"] = document["run_info"].get("version") if document else None
-    run["counts"] = _verdict_counts(run["results"])
+    run["counts"] = dict(Counter(item["verdict"] for item in run["results"]).most_common())
     said = ", ".join(f"{count} {verdict}" for verdict, count in run["counts"].items()) or "no report"
     print(printable(f"{mode} run {number}: {said}, {run['seconds']:.0f} s"), flush=True)
     return run
@@ -132,13 +134,6 @@ def _read(path: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return document if isinstance(document, dict) and isinstance(document.get("results"), list) else None
-
-
-def _verdict_counts(results: list[dict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for item in results:
-        counts[item["verdict"]] = counts.get(item["verdict"], 0) + 1
-    return counts
 
 
 def _restart_runs(choice, runs: int, into: Path, options: list[str], environment: dict[str, str]) -> dict:

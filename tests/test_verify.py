@@ -96,3 +96,16 @@ def test_across_modes_a_flake_or_a_verdict_of_its_own_follows_the_mode():
     # loop mode held it back: nothing says the flake follows the mode
     never = {"class": "never decided", "counts": {"inconclusive": 3}}
     assert stability.mode_effect({"restart": flaky, "loop": never}) is None
+
+
+def test_a_run_that_wrote_no_report_is_not_read_from_an_earlier_verify(tmp_path):
+    """The same reports dir verified again: a run that writes nothing has no report, not the old one."""
+    import json as json_module
+
+    from conformance import verify
+    into = tmp_path / "verify" / "1.4.111" / "restart-1"
+    into.mkdir(parents=True)
+    (into / "sync-1.4.111.json").write_text(json_module.dumps({"run_info": {}, "results": [
+        {"behaviour": "b", "verdict": "confirmed", "evidence": []}]}))
+    run = verify._run_once("restart", 1, [sys.executable, "-c", "pass"], {}, into)
+    assert run["report"] is None and run["results"] == [] and run["counts"] == {}
