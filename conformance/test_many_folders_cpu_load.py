@@ -12,16 +12,22 @@ thread. A busiest thread that wanted a core (--cpu-busy or more) while Sync got 
 other work on the machine: such a reading neither contradicts nor, before the folders, counts as idle; it
 is inconclusive and says so. The sum never decides: under load, the waits of many briefly woken threads
 add up to a busy-looking figure for an idle process.
+The window is the whole machine's (fixtures/cpu_token.py: no other run's request-heavy phase or CPU
+window meanwhile; one not had within the token's patience is inconclusive). It ends early once what is
+left of it could no longer change the verdict (at most every core busy, or one thread's whole core, from
+then on), and before adding when Sync is already busy; the evidence says what ended it.
 """
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import psutil
 import pytest
 
 from conformance.helpers.crashes import blame_crash
 from conformance.helpers.folders import unrecorded
 from conformance.verdicts.outcome import inconclusive
 from fixtures.cpu import CpuSampler
+from fixtures.cpu_token import cpu_token
 
 pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destructive]
 
@@ -37,6 +43,7 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
     count = options.many_folders
     directories = [sync_target.scratch_dir(f"many-{index:05d}-") for index in range(count)]
     latencies: list[tuple[int, float]] = []
+    machine_waited_before = cpu_token().waits.machine_s
     failures: list[str] = []
 
     def add(index: int) -> None:
@@ -46,22 +53,30 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
             failures.append(exchange.summary())
 
     interrupted = False
+    adding_s = None
     try:
-        with CpuSampler(sync_target.owned.pid) as sampler:
+        with cpu_token().exclusive() as machine_had, CpuSampler(sync_target.owned.pid) as sampler:
+            evidence.note("seconds waited for the whole machine (no other run's request-heavy phase or CPU window "
+                          "at the same time)", round(cpu_token().waits.machine_s - machine_waited_before, 1))
+            if not machine_had:
+                inconclusive(f"other runs on this machine kept it busy: the CPU window did not have the machine "
+                             f"to itself within {cpu_token().patience_s:g} s")
             time.sleep(BASELINE_S)
-            sampler.phase = "adding"
-            started = time.monotonic()
-            pool = ThreadPoolExecutor(ADD_WORKERS)
-            try:
-                with unrecorded(sync, evidence):  # a thousand add_folder exchanges: the latencies stand for them
-                    list(pool.map(add, range(count)))
-            finally:  # on Ctrl-C or SIGTERM, drop the queued calls instead of waiting for all of them
-                pool.shutdown(cancel_futures=True)
-            adding_s = time.monotonic() - started
-            sampler.phase = "settling"
-            time.sleep(SETTLE_S)
-            sampler.phase = "after"
-            time.sleep(options.cpu_window)
+            if not already_busy(sampler, options):
+                sampler.phase = "adding"
+                started = time.monotonic()
+                pool = ThreadPoolExecutor(ADD_WORKERS)
+                try:
+                    with unrecorded(sync, evidence):  # a thousand add_folder exchanges: the latencies stand for them
+                        list(pool.map(add, range(count)))
+                finally:  # on Ctrl-C or SIGTERM, drop the queued calls instead of waiting for all of them
+                    pool.shutdown(cancel_futures=True)
+                adding_s = time.monotonic() - started
+                sampler.phase = "settling"
+                time.sleep(SETTLE_S)
+                sampler.phase = "after"
+                ended = watch_after(sampler, options)
+                evidence.note("what ended the window", ended)
         listed = sync.call("get_folders").json
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the run's end stops the target and takes every folder
         interrupted = True
@@ -83,18 +98,18 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
     evidence.note("mean CPU % of one core used / wanted / wanted by the busiest thread after adding (wanted: on "
                   "a CPU or waiting for one)", " / ".join(str(value) if value is not None else "not known"
                                                           for value in (after, wanted, busiest)))
-    evidence.note("adding took (s)", round(adding_s, 2))
+    evidence.note("adding took (s)", round(adding_s, 2) if adding_s is not None else "not added: already busy")
     evidence.note("thresholds: busy >= / idle <= (% of one core)", f"{options.cpu_busy} / {options.cpu_idle}")
     evidence.plot("CPU of the Sync process", [(sample.t, sample.used) for sample in sampler.samples],
                   "seconds", "% of one core", bands=_phase_bands(sampler.samples))
     evidence.plot("add_folder latency against folder count", sorted(latencies), "folders added", "ms")
     if failures:
         inconclusive(f"{len(failures)} of {count} add_folder calls were refused (first: {failures[0]})")
-    if after is None or idle is None:
-        inconclusive("no CPU samples before or after adding the folders (the process may have died)")
-    if idle > options.cpu_idle or (busiest_idle is not None and busiest_idle >= options.cpu_busy):
+    if idle is not None and already_busy(sampler, options):
         inconclusive(f"Sync was already busy before the folders were added ({idle}% of one core used, its busiest "
                      f"thread wanted {busiest_idle}%), so a busy core afterwards would prove nothing")
+    if after is None or idle is None:
+        inconclusive("no CPU samples before or after adding the folders (the process may have died)")
     observed = (f"after adding {count} empty folders Sync used {after}% of one core on average over "
                 f"{options.cpu_window:g} s ({second_half}% over the second half; idle before: {idle}%)")
     if after >= options.cpu_busy and second_half >= options.cpu_busy:
@@ -105,6 +120,52 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
                      f"{HELD_BACK}")
     assert after > options.cpu_idle, f"{observed}; a busy core would be >= {options.cpu_busy:g}%"
     inconclusive(f"{observed}: between the idle ({options.cpu_idle:g}%) and busy ({options.cpu_busy:g}%) thresholds")
+
+
+def already_busy(sampler: CpuSampler, options) -> bool:
+    """Busy before the folders came: whatever follows, the reading proves nothing."""
+    idle, busiest_idle = sampler.mean("idle"), sampler.mean("idle", figure="busiest")
+    return idle is not None and (idle > options.cpu_idle
+                                 or busiest_idle is not None and busiest_idle >= options.cpu_busy)
+
+
+def watch_after(sampler: CpuSampler, options) -> str:
+    """Samples the window after adding until --cpu-window has passed or the rest of it could no longer
+    change the verdict; says which."""
+    started = time.monotonic()
+    most = 100.0 * (psutil.cpu_count() or 1)
+    while (watched := time.monotonic() - started) < options.cpu_window:
+        after = [sample for sample in sampler.samples if sample.phase == "after"]
+        verdict = settled([sample.used for sample in after], [sample.busiest for sample in after],
+                          watched / options.cpu_window, options, most)
+        if verdict:
+            return (f"after {watched:.1f} of the {options.cpu_window:g} s of --cpu-window: {verdict} whatever the "
+                    f"rest would show (at most {most:g}% of one core on this machine, 100% for one thread)")
+        time.sleep(sampler.interval)
+    return f"the whole --cpu-window ({options.cpu_window:g} s)"
+
+
+def settled(used: list[float], busiest: list[float | None], done: float, options, most: float) -> str | None:
+    """The verdict the window's remaining part (1 - `done` of it) can no longer change, given at most
+    `most` % used and 100 % wanted by one thread from here on; the samples so far must give it too."""
+    if not used or done >= 1.0:
+        return None
+    mean = sum(used) / len(used)
+    known = [value for value in busiest if value is not None]
+    busiest_mean = sum(known) / len(known) if known else None
+    rest = 1.0 - done
+    highest = mean * done + most * rest
+    highest_busiest = None if busiest_mean is None else busiest_mean * done + 100.0 * rest
+    if highest <= options.cpu_idle and (highest_busiest is None or highest_busiest < options.cpu_busy):
+        return "contradicted"
+    if done <= 0.5:
+        return None
+    in_second_half = used[int(len(used) * 0.5 / done):]  # the samples since half the window
+    lowest_second_half = sum(in_second_half) / max(len(in_second_half), 1) * (done - 0.5) / 0.5
+    later_half_so_far = used[len(used) // 2:]  # what the rule reads as the second half if the window ends now
+    if min(mean * done, lowest_second_half, sum(later_half_so_far) / len(later_half_so_far)) >= options.cpu_busy:
+        return "confirmed"
+    return None
 
 
 def _phase_bands(samples) -> list[tuple[float, float, str]]:

@@ -18,6 +18,7 @@ from conformance.verdicts.catalogue import CATALOGUE_PATH
 from conformance.verdicts.outcome import CheckResult
 from fixtures.build import reference_double
 from fixtures.client import Exchange
+from fixtures.cpu_token import DIRECTORY_VARIABLE
 from fixtures.launcher import LaunchedSync
 from tests.scheduling import SharedModulesWhole, place
 
@@ -69,11 +70,13 @@ def run_conformance(tmp_path: Path, *args: str, checks: tuple[str, ...] = ("conf
 
 
 def child_environment(scratch: Path, extra: dict | None = None) -> dict:
-    """A child run's environment: none of the user's Sync settings, temp files under scratch, and
-    bytecode kept, so that the many child runs do not each compile (and rewrite) every module again."""
+    """A child run's environment: none of the user's Sync settings, temp files under scratch, a CPU token
+    of its own (the child runs of parallel tests do not wait for each other's CPU windows; tests of the
+    token share one on purpose), and bytecode kept, so that the many child runs do not each compile (and
+    rewrite) every module again."""
     environment = {key: value for key, value in os.environ.items()
                    if key not in SYNC_ENV and key != "PYTHONDONTWRITEBYTECODE"}
-    environment.update({"TMPDIR": str(scratch), **(extra or {})})
+    environment.update({"TMPDIR": str(scratch), DIRECTORY_VARIABLE: str(scratch / "cpu-token"), **(extra or {})})
     return environment
 
 
@@ -113,6 +116,12 @@ def build_hypothesis_caches() -> None:
 
 def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: place(item.nodeid))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cpu_token(tmp_path_factory):
+    """Checks called in the test process take the CPU token of this worker, not the machine's."""
+    os.environ[DIRECTORY_VARIABLE] = str(tmp_path_factory.mktemp("cpu-token"))
 
 
 @pytest.fixture

@@ -163,3 +163,22 @@ def test_a_starved_spinning_sync_is_neither_idle_before_nor_contradicted_after(t
                                                               AddedFolders(sync, target))
     finally:
         target.stop()
+
+
+WINDOW_SETTINGS = SimpleNamespace(cpu_busy=80.0, cpu_idle=25.0)
+TWO_CORES = 200.0
+
+
+def test_a_window_ends_early_only_once_its_rest_cannot_change_the_verdict():
+    idle, quiet_threads = [2.0] * 36, [1.0] * 36
+    assert cpu_load.settled(idle, quiet_threads, 0.8, WINDOW_SETTINGS, TWO_CORES) is None, \
+        "2 of 10 s left at two whole cores would lift the mean above the idle threshold"
+    assert cpu_load.settled(idle, quiet_threads, 0.9, WINDOW_SETTINGS, TWO_CORES) == "contradicted"
+    assert cpu_load.settled(idle, [100.0] * 36, 0.95, WINDOW_SETTINGS, TWO_CORES) is None, \
+        "a thread that wanted a whole core may still make it held back, not idle"
+    busy = [100.0] * 36
+    assert cpu_load.settled(busy, busy, 0.85, WINDOW_SETTINGS, TWO_CORES) is None, \
+        "an idle rest could still bring the second half below the busy threshold"
+    assert cpu_load.settled(busy, busy, 0.95, WINDOW_SETTINGS, TWO_CORES) == "confirmed"
+    burst = [100.0] * 20 + [0.0] * 16
+    assert cpu_load.settled(burst, burst, 0.95, WINDOW_SETTINGS, TWO_CORES) is None, "a burst that died down"

@@ -5,6 +5,7 @@ the run selects checks under conformance/."""
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from conformance.reporting import report_files
 from conformance.reporting.document import run_document
 from conformance.reporting.terminal import write_summary
 from conformance.verdicts.outcome import Evidence
+from fixtures.cpu_token import cpu_token
 from fixtures.target import end_run
 from fixtures.untrusted import printable
 
@@ -195,8 +197,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     if signum := stop_requested():  # its KeyboardInterrupt was lost on the way: no check starts after it
         raise KeyboardInterrupt(f"stopped by signal {signum}")
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-    opened = time.time()
-    reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    # a check talking to its target is a request-heavy phase (a place of the machine's CPU token); a peer
+    # check waits for its scenario, and those only wait
+    phase = nullcontext() if item.get_closest_marker("peers") else cpu_token().shared()
+    with phase:
+        opened = time.time()
+        reports = runtestprotocol(item, nextitem=nextitem, log=False)
     result = check_result(run, item, reports, marker.args[0], opened)
     run.results.append(result)
     report_verdict(run, item, reports, result)

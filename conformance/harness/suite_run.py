@@ -21,6 +21,7 @@ from conformance.verdicts import expectations as expectations_module
 from conformance.verdicts.outcome import INCONCLUSIVE, CheckResult, behaviour_verdict
 from fixtures.attach import split_credentials
 from fixtures.build import PROJECT_ROOT
+from fixtures.cpu_token import cpu_token
 from fixtures.errors import SetupError
 from fixtures.redaction import SECRETS, Redactor
 from fixtures.target import OpenedTarget, TargetChoice, end_run, identity, open_target, watch_clients
@@ -138,6 +139,12 @@ class SuiteRun:
         return (self.target.owned is not None and self.interrupted is None
                 and behaviour_id not in self.modules_left_out
                 and checks >= selected and selected >= self.collected_of.get(behaviour_id, selected))
+
+    @staticmethod
+    def cpu_token_waits() -> dict:
+        """How long this run waited for the machine's CPU token (fixtures/cpu_token.py), and how often in
+        vain."""
+        return cpu_token().waits.as_dict()
 
     def reruns_withheld(self) -> str | None:
         """Why no more failing judgements are run again, or None: once BROADLY_FAILING behaviours have

@@ -45,6 +45,7 @@ def run_info(run) -> dict:
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(run.started)),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "options": run.options,
+        "cpu_token_waits": run.cpu_token_waits(),
     }
 
 

@@ -38,6 +38,8 @@ def summary_lines(document: dict, written: list[Path | str | None], write_error:
         problems.append(f"{len(flaky)} flaky")
     lines.append((f"expectations: {info['expectations']}; " + ("; ".join(problems) if problems else met),
                   bool(problems)))
+    if waited := token_wait_text(info.get("cpu_token_waits")):
+        lines.append((f"machine's CPU token: {waited}", False))
     lines += [(f"  {item['judgement'].upper()}: {item['explanation']}"[:400], True) for item in failing]
     lines += [(f"  FLAKY: {item['explanation']}"[:400], False) for item in flaky]
     if write_error:
@@ -47,6 +49,18 @@ def summary_lines(document: dict, written: list[Path | str | None], write_error:
     *others, last = [str(path) for path in written if path]
     lines.append((f"reports: {', '.join(others)} and {last}{kept}" if others else f"report: {last}{kept}", False))
     return lines
+
+
+def token_wait_text(waits: dict | None) -> str:
+    """What a run waited for the machine's CPU token (fixtures/cpu_token.py), "" when it did not wait."""
+    if not waits or not (waits["place_waits"] or waits["machine_waits"] or waits["places_gone_without"]
+                         or waits["machines_not_had"]):
+        return ""
+    parts = [f"waited {waits['place_s']:g} s for a place ({waits['place_waits']} waits)",
+             f"{waits['machine_s']:g} s for the whole machine ({waits['machine_waits']} CPU windows)"]
+    parts += [f"{waits['places_gone_without']} phases went without a place"] * bool(waits["places_gone_without"])
+    parts += [f"{waits['machines_not_had']} CPU windows did not get the machine"] * bool(waits["machines_not_had"])
+    return ", ".join(parts)
 
 
 def _harness_errors(document: dict) -> list[dict]:

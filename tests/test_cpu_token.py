@@ -1,0 +1,115 @@
+"""The machine's CPU token (fixtures/cpu_token.py) between processes: a CPU window waits for the
+request-heavy phases already running and holds off new ones; places are one per core; a wait needs none;
+a stopped holder makes a wait give up after its patience, a killed one frees its places at once."""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from fixtures.cpu_token import DIRECTORY_VARIABLE, CpuToken
+from tests.conftest import CPU_LOAD_CHECK, FAST, ROOT, run_conformance
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from fixtures.cpu_token import CpuToken
+token = CpuToken(Path(sys.argv[1]), places=int(sys.argv[2]))
+with getattr(token, sys.argv[3])():
+    print("held", flush=True)
+    time.sleep(float(sys.argv[4]))
+"""
+
+
+def holder(directory, kind: str, seconds: float, places: int = 2) -> subprocess.Popen:
+    """Another process holding the token (`shared` or `exclusive`) for `seconds`, once it says so."""
+    process = subprocess.Popen([sys.executable, "-c", HOLD, str(directory), str(places), kind, str(seconds)],
+                               cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert process.stdout.readline().strip() == "held"
+    return process
+
+
+def timed(action) -> float:
+    started = time.monotonic()
+    with action:
+        return time.monotonic() - started
+
+
+def test_a_cpu_window_waits_for_a_request_heavy_phase_elsewhere(tmp_path):
+    other = holder(tmp_path, "shared", 1.0)
+    token = CpuToken(tmp_path, places=2)
+    with token.exclusive() as had:
+        assert had
+    assert token.waits.machine_s >= 0.5 and token.waits.machine_waits == 1
+    other.wait()
+
+
+def test_no_request_heavy_phase_begins_inside_a_cpu_window(tmp_path):
+    other = holder(tmp_path, "exclusive", 1.0)
+    token = CpuToken(tmp_path, places=2)
+    assert timed(token.shared()) >= 0.5
+    assert token.waits.place_waits == 1
+    other.wait()
+
+
+def test_places_are_as_many_as_given_and_a_wait_needs_none(tmp_path):
+    others = [holder(tmp_path, "shared", 1.0) for _ in range(2)]
+    token = CpuToken(tmp_path, places=2)
+    assert timed(token.shared()) >= 0.5, "a third request-heavy phase waits for one of two places"
+    for other in others:
+        other.wait()
+    inside = CpuToken(tmp_path, places=2)
+    with inside.shared():
+        with inside.released():  # this process's place is given back while it waits
+            with CpuToken(tmp_path, places=2).exclusive() as had:
+                assert had
+        assert inside.waits.place_waits == 0
+
+
+def test_a_waiting_cpu_window_goes_before_later_request_heavy_phases(tmp_path):
+    other = holder(tmp_path, "shared", 1.5, places=1)
+    window, later = CpuToken(tmp_path, places=1), CpuToken(tmp_path, places=1)
+    order = []
+
+    def take_the_machine():
+        with window.exclusive():
+            order.append("window")
+    waiting = threading.Thread(target=take_the_machine)
+    waiting.start()
+    time.sleep(0.5)  # the window is at the turnstile, waiting for the other process's place
+    with later.shared():
+        order.append("later phase")
+    waiting.join()
+    assert order == ["window", "later phase"]
+    other.wait()
+
+
+def test_a_stopped_holder_is_waited_for_only_as_long_as_the_patience(tmp_path):
+    other = holder(tmp_path, "shared", 30)
+    other.send_signal(signal.SIGSTOP)
+    try:
+        token = CpuToken(tmp_path, places=2, patience_s=0.5)
+        with token.exclusive() as had:
+            assert not had
+        assert token.waits.machines_not_had == 1
+    finally:
+        other.kill()
+        other.wait()
+    with CpuToken(tmp_path, places=2, patience_s=0.5).exclusive() as had:
+        assert had, "the kernel gave the killed holder's place back"
+
+
+def test_a_run_s_cpu_window_waits_for_another_run_and_says_how_long(tmp_path):
+    token_dir = tmp_path / "machine"
+    other = holder(token_dir, "shared", 3.0, places=os.cpu_count() or 1)
+    run = run_conformance(tmp_path, *FAST, checks=CPU_LOAD_CHECK, env={DIRECTORY_VARIABLE: str(token_dir)})
+    other.wait()
+    document = run.document()
+    waits = document["run_info"]["cpu_token_waits"]
+    assert waits["machine_waits"] == 1 and waits["machine_s"] >= 1.5, waits
+    [result] = document["results"]
+    facts = result["evidence"][0]["evidence"]["facts"]
+    waited = next(value for name, value in facts.items() if name.startswith("seconds waited for the whole machine"))
+    assert waited >= 1.5 and result["verdict"] != "inconclusive", (waited, result["reason"])
+    assert "machine's CPU token: waited" in run.output
