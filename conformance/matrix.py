@@ -2,7 +2,12 @@
 
 A conformance run per build, several at once, then the fold (REPORTS_DIR/index.html) and a summary table.
 Each run is `python -m pytest conformance` in a process of its own, so each has its own network
-namespace, temp dirs and build instances, exactly as a single run has. BUILD is a target as
+namespace, temp dirs and build instances, exactly as a single run has. Runs are scheduled by resource, not
+by number: every build starts at once as far as memory allows (a run starts while the memory available
+exceeds the most a run has been measured to hold, its instances included, and a tenth of the machine's
+memory in reserve); the CPU is shared through the machine's CPU token (fixtures/cpu_token.py), which each
+run's checks take and each run's waits do not, so waits overlap freely and no run's load lands in
+another's CPU window. The summary gives each run's peak memory and how long it waited for the token. BUILD is a target as
 conformance/harness/target_specs.py writes it (a btsync executable, an official .tar.gz, `double:PROFILE@VERSION`)
 or a directory holding builds. Exit status 1 when any run fails its judgement or does not finish.
 """
@@ -21,6 +26,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 from conformance.harness.command_line import run_command
 from conformance.harness.signals import STOP_GRACE_S, interruptible, signal_group
 from conformance.harness.target_specs import choice_for, conformance_command, name_of
@@ -33,6 +40,9 @@ from fixtures.errors import SetupError
 from fixtures.target import double_settings
 
 PROGRESS = re.compile(r"\[\s*(\d+)%\]\s*$")
+FIRST_GUESS_BYTES = 500 * 2**20  # what a run may hold before any run has been measured
+RESERVE_FRACTION = 0.1  # of the machine's memory, kept free
+MEASURE_S = 1.0
 
 
 @dataclass
@@ -48,6 +58,7 @@ class Build:
     report_path: Path | None = None
     percent: int = 0
     last_lines: list[str] = field(default_factory=list)
+    peak_bytes: int = 0  # the most its process tree (pytest and every instance it started) was seen to hold
 
     @property
     def seconds(self) -> float:
@@ -142,17 +153,30 @@ class Matrix:
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         waiting = list(self.builds)
         running: list[Build] = []
+        measured = 0.0
         try:
             while waiting or running:
-                while waiting and len(running) < self.jobs:
+                while waiting and len(running) < self.jobs and (not running or self.memory_allows_another()):
                     running.append(self.start(waiting.pop(0)))
                 time.sleep(0.2)
+                if time.monotonic() - measured >= MEASURE_S:
+                    measured = time.monotonic()
+                    for build in running:
+                        build.peak_bytes = max(build.peak_bytes, resident_bytes(build.process.pid))
                 for build in [build for build in running if build.process.poll() is not None]:
                     running.remove(build)
                     self.finish(build)
         except KeyboardInterrupt:
             self.stop(running)
             raise
+
+    def per_run_bytes(self) -> int:
+        """What one more run may hold: the most any run was measured to (a first guess before that)."""
+        return max((build.peak_bytes for build in self.builds), default=0) or FIRST_GUESS_BYTES
+
+    def memory_allows_another(self) -> bool:
+        memory = psutil.virtual_memory()
+        return memory.available - self.per_run_bytes() >= RESERVE_FRACTION * memory.total
 
     def start(self, build: Build) -> Build:
         command = conformance_command(choice_for(build.spec), self.reports_dir, self.pytest_options)
@@ -205,10 +229,12 @@ class Matrix:
             except ValueError:
                 document = None
         code = build.process.returncode if build.process else None
+        resources = {"seconds": build.seconds, "peak_mb": round(build.peak_bytes / 2**20),
+                     "token_wait_s": _token_wait_s(document)}
         if document is None:
             return {"build": build.spec, "version": build.version or "?", "verdicts": "no report",
                     "judgement": f"did not finish (exit {code}; see {build.log_path})", "failed": True,
-                    "seconds": build.seconds}
+                    **resources}
         results = document.get("results", [])
         counts = {verdict: sum(1 for item in results if item.get("verdict") == verdict)
                   for verdict in ("confirmed", "contradicted", "inconclusive")}
@@ -222,12 +248,35 @@ class Matrix:
                                                                           if accepted else "")
         return {"build": build.spec, "version": document.get("run_info", {}).get("version", build.version),
                 "verdicts": " / ".join(f"{count} {verdict}" for verdict, count in counts.items()),
-                "judgement": judgement, "failed": code != 0, "seconds": build.seconds}
+                "judgement": judgement, "failed": code != 0, **resources}
+
+
+def resident_bytes(pid: int) -> int:
+    """Resident memory of a process and all its descendants (a run: pytest and the instances it started)."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+def _token_wait_s(document: dict | None) -> float | None:
+    """Seconds the run waited for the machine's CPU token (places and CPU windows), where it said."""
+    waits = (document or {}).get("run_info", {}).get("cpu_token_waits")
+    return round(waits["place_s"] + waits["machine_s"], 1) if isinstance(waits, dict) else None
 
 
 def summary_table(rows: list[dict]) -> str:
-    headers = ("build", "version", "verdicts", "judgement", "time")
-    cells = [(row["build"], str(row["version"]), row["verdicts"], row["judgement"], f"{row['seconds']:.0f} s")
+    headers = ("build", "version", "verdicts", "judgement", "time", "token wait", "peak memory")
+    cells = [(row["build"], str(row["version"]), row["verdicts"], row["judgement"], f"{row['seconds']:.0f} s",
+              "?" if row["token_wait_s"] is None else f"{row['token_wait_s']:g} s", f"{row['peak_mb']} MB")
              for row in rows]
     widths = [max(len(header), *(len(cell[column]) for cell in cells)) for column, header in enumerate(headers)]
     lines = ["  ".join(text.ljust(width) for text, width in zip(line, widths)).rstrip()
@@ -245,11 +294,12 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
                "double:PROFILE or double:PROFILE@VERSION. Options after -- go to each run "
                "(e.g. -- -m 'not peers').")
     parser.add_argument("builds", nargs="+", metavar="BUILD")
-    parser.add_argument("--jobs", type=int, default=max(2, os.cpu_count() or 1),
-                        help="runs at once (default: the number of cores, at least 2; the runs mostly wait)")
+    parser.add_argument("--jobs", type=int,
+                        help="runs at once at most (default: every build, as far as memory allows; the CPU is "
+                             "shared through the machine's CPU token)")
     parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
     args = parser.parse_args(own)
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         parser.error(f"--jobs {args.jobs}: give at least 1")
     return args, pytest_options
 
@@ -268,9 +318,11 @@ def run_matrix(args: argparse.Namespace, pytest_options: list[str]) -> int:
     if real and not os.environ.get("SYNC_API_KEY") and "--sync-api-key" not in pytest_options:
         raise SetupError(f"{', '.join(real)}: a real build needs an API key; export SYNC_API_KEY=... "
                          f"(never commit it)")
-    matrix = Matrix(builds, args.jobs, reports_dir, pytest_options)
+    matrix = Matrix(builds, args.jobs or len(builds), reports_dir, pytest_options)
     started = time.time()
-    print(f"{len(builds)} builds, {min(args.jobs, len(builds))} at a time; logs in {matrix.logs_dir}", flush=True)
+    at_once = f"{args.jobs} at a time at most" if args.jobs else "all at once"
+    print(f"{len(builds)} builds, {at_once} as far as memory allows ({psutil.virtual_memory().available / 2**20:.0f} "
+          f"MB available); logs in {matrix.logs_dir}", flush=True)
     matrix.run()
     rows = [matrix.row(build) for build in builds]
     try:
@@ -279,7 +331,9 @@ def run_matrix(args: argparse.Namespace, pytest_options: list[str]) -> int:
         print(f"ERROR: the fold failed: {error}", file=sys.stderr)
         return 1
     print(summary_table(rows))
-    print(f"{len(builds)} runs in {time.time() - started:.0f} s; index: {index}")
+    slowest = max(rows, key=lambda row: row["seconds"])
+    print(f"{len(builds)} runs in {time.time() - started:.0f} s (the slowest run: {slowest['seconds']:.0f} s, "
+          f"{slowest['build']}); index: {index}")
     return 1 if any(row["failed"] for row in rows) else 0
 
 

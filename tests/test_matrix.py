@@ -1,15 +1,18 @@
 """`python -m conformance.matrix`: several builds at once, each run in its own process, then the fold and a
 summary; its exit status is the judgement of them all; Ctrl-C stops every run and leaves nothing."""
 import json
+import re
 import signal
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 
+import psutil
 import pytest
 
 from conformance.harness.signals import interruptible
-from conformance.matrix import resolve
+from conformance.matrix import Build, Matrix, resolve
 from conformance.reporting.report_files import ReportFiles
 from fixtures.errors import SetupError
 from tests.conftest import FAST, ROOT, child_environment, leftovers
@@ -39,6 +42,9 @@ def test_builds_run_at_once_and_the_exit_status_is_their_judgement(tmp_path):
     row_120 = next(line for line in table.splitlines() if line.startswith("double:1.4.111@1.4.120"))
     row_121 = next(line for line in table.splitlines() if line.startswith("double:1.3.106@1.4.121"))
     assert "fixed: add-folder-missing-dir-refused" in row_121
+    # what each run waited for the machine's CPU token and the most its process tree held
+    assert re.search(r" [\d.]+ s +\d+ MB$", row_120) and not row_120.endswith(" 0 MB"), row_120
+    assert "runs in" in output and "(the slowest run:" in output
     # -k selected one behaviour: a partial report, never 'all met'
     assert "run incomplete" in row_120 and "all met" not in row_120
     index = (tmp_path / "reports" / "index.html").read_text()
@@ -91,3 +97,18 @@ def test_a_double_with_switches_set_by_hand_writes_reports_of_its_own():
     assert ReportFiles.stem("1.4.111", True, "all") == "sync-1.4.111-double-all"
     with pytest.raises(SetupError, match="more than one build would write sync-1.4.111-double"):
         resolve(["double", "double:1.4.111"])
+
+
+def test_another_run_starts_only_while_memory_holds_the_most_a_run_held(tmp_path, monkeypatch):
+    gib = 2**30
+    memory = SimpleNamespace(total=10 * gib, available=0)
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: memory)
+    builds = [Build("double", "a", None), Build("double", "b", None)]
+    scheduler = Matrix(builds, 2, tmp_path, [])
+    for available, allows in ((1.4 * gib, False), (1.6 * gib, True)):  # a first guess of 500 MB, 1 GiB kept free
+        memory.available = available
+        assert scheduler.memory_allows_another() is allows, available
+    builds[0].peak_bytes = 2 * gib  # once a run was measured, the most one held
+    for available, allows in ((2.9 * gib, False), (3.1 * gib, True)):
+        memory.available = available
+        assert scheduler.memory_allows_another() is allows, available
