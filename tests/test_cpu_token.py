@@ -1,6 +1,7 @@
 """The machine's CPU token (fixtures/cpu_token.py) between processes: a CPU window waits for the
 request-heavy phases already running and holds off new ones; places are one per core; a wait needs none;
 a stopped holder makes a wait give up after its patience, a killed one frees its places at once."""
+import fcntl
 import os
 import signal
 import subprocess
@@ -100,11 +101,33 @@ def test_a_stopped_holder_is_waited_for_only_as_long_as_the_patience(tmp_path):
         assert had, "the kernel gave the killed holder's place back"
 
 
+def waits_at_the_turnstile(directory) -> bool:
+    """Someone holds the turnstile: a CPU window waiting for the places (a place is taken through it in
+    an instant)."""
+    with open(directory / "turnstile", "a+") as turnstile:
+        try:
+            fcntl.flock(turnstile, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(turnstile, fcntl.LOCK_UN)
+        return False
+
+
 def test_a_run_s_cpu_window_waits_for_another_run_and_says_how_long(tmp_path):
     token_dir = tmp_path / "machine"
-    other = holder(token_dir, "shared", 3.0, places=os.cpu_count() or 1)
-    run = run_conformance(tmp_path, *FAST, checks=CPU_LOAD_CHECK, env={DIRECTORY_VARIABLE: str(token_dir)})
+    other = holder(token_dir, "shared", 300, places=os.cpu_count() or 1)
+    runs = []
+    child = threading.Thread(target=lambda: runs.append(
+        run_conformance(tmp_path, *FAST, checks=CPU_LOAD_CHECK, env={DIRECTORY_VARIABLE: str(token_dir)})))
+    child.start()
+    deadline = time.monotonic() + 120
+    while not waits_at_the_turnstile(token_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)
+    other.kill()  # the other run's check ends (its place goes back with the process)
     other.wait()
+    child.join()
+    [run] = runs
     document = run.document()
     waits = document["run_info"]["cpu_token_waits"]
     assert waits["machine_waits"] == 1 and waits["machine_s"] >= 1.5, waits
