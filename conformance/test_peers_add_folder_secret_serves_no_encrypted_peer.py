@@ -66,5 +66,5 @@ def scenario(scene):
                          f"the F peer ({added.summary()}) nothing in {window:.1f} s more")
 
 
-def test_add_folder_share_serves_no_encrypted_peer(peer_outcome):
-    peer_outcome(scenario)
+def test_add_folder_share_serves_no_encrypted_peer(scenario_outcome):
+    scenario_outcome(scenario)

@@ -75,5 +75,5 @@ def _record_tampering(scene, share, stored) -> None:
                        else "left as tampered"})
 
 
-def test_encrypted_peer_stores_nothing_readable(peer_outcome):
-    peer_outcome(scenario)
+def test_encrypted_peer_stores_nothing_readable(scenario_outcome):
+    scenario_outcome(scenario)

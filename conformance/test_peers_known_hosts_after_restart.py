@@ -15,6 +15,7 @@ with them: the folder syncs without LAN discovery.
 import pytest
 
 from conformance.helpers import known_hosts
+from conformance.helpers.peers import isolated
 from conformance.verdicts.outcome import inconclusive
 from fixtures.errors import SetupError
 
@@ -23,8 +24,8 @@ pytestmark = [pytest.mark.behaviour("peers-known-hosts-after-restart"), pytest.m
 
 def scenario(scene):
     try:
-        with known_hosts.isolated_pair(scene, "restarted known-hosts peer") as isolated:
-            observe(isolated)
+        with isolated(scene, 2, "restarted known-hosts peer") as pair:
+            observe(pair)
     finally:
         scene.findings.publish(known_hosts.RESTARTED_PAIR_SYNCED, None)  # it did not get as far as a time
 
@@ -57,5 +58,5 @@ def observe(scene):
                            f"in {took} s")
 
 
-def test_known_hosts_find_peers_after_a_restart(peer_outcome):
-    peer_outcome(scenario)
+def test_known_hosts_find_peers_after_a_restart(scenario_outcome):
+    scenario_outcome(scenario)

@@ -14,6 +14,7 @@ just set about as soon as through known hosts an instance was started with.
 import pytest
 
 from conformance.helpers import known_hosts
+from conformance.helpers.peers import isolated
 
 pytestmark = [pytest.mark.behaviour("peers-known-hosts-without-restart"), pytest.mark.peers]
 
@@ -22,8 +23,8 @@ SHORTEST_WAIT_S = 10.0
 
 
 def scenario(scene):
-    with known_hosts.isolated_pair(scene, "known-hosts peer") as isolated:
-        observe(isolated)
+    with isolated(scene, 2, "known-hosts peer") as pair:
+        observe(pair)
 
 
 def wait_basis(scene) -> tuple[float, str]:
@@ -55,5 +56,5 @@ def observe(scene):
                            f"just set in {took} s")
 
 
-def test_known_hosts_just_set_find_peers(peer_outcome):
-    peer_outcome(scenario)
+def test_known_hosts_just_set_find_peers(scenario_outcome):
+    scenario_outcome(scenario)

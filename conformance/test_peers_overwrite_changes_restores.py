@@ -54,5 +54,5 @@ def scenario(scene):
                          f"read-write version was back {scene.elapsed() - switched_at:.1f} s later")
 
 
-def test_overwrite_changes_decides_whether_a_local_change_survives(peer_outcome):
-    peer_outcome(scenario)
+def test_overwrite_changes_decides_whether_a_local_change_survives(scenario_outcome):
+    scenario_outcome(scenario)

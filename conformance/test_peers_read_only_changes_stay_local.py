@@ -52,5 +52,5 @@ def scenario(scene):
                          f"new y.txt had reached neither the read-write peer nor the other read-only peer")
 
 
-def test_read_only_changes_do_not_spread(peer_outcome):
-    peer_outcome(scenario)
+def test_read_only_changes_do_not_spread(scenario_outcome):
+    scenario_outcome(scenario)

@@ -51,5 +51,5 @@ def scenario(scene):
                          f"{len(stored)} files, encrypted, in {took} s")
 
 
-def test_read_only_peer_alone_feeds_the_encrypted_peer(peer_outcome):
-    peer_outcome(scenario)
+def test_read_only_peer_alone_feeds_the_encrypted_peer(scenario_outcome):
+    scenario_outcome(scenario)

@@ -42,5 +42,5 @@ def scenario(scene):
                          f"and a subfolder among them) arrived identical in {took} s")
 
 
-def test_read_only_peer_receives_identical_files(peer_outcome):
-    peer_outcome(scenario)
+def test_read_only_peer_receives_identical_files(scenario_outcome):
+    scenario_outcome(scenario)

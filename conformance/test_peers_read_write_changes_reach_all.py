@@ -46,5 +46,5 @@ def scenario(scene):
                          f"peer in {latencies['read-only']} s")
 
 
-def test_read_write_changes_reach_every_peer(peer_outcome):
-    peer_outcome(scenario)
+def test_read_write_changes_reach_every_peer(scenario_outcome):
+    scenario_outcome(scenario)

@@ -7,8 +7,10 @@ as the control took to start (at least 8 s), while its process is watched.
 EXPECTATION (as the sample config says): a config with `shared_folders` turns the WebUI off, and with it
 the API, which lives in the same listener: the process runs, and its port refuses connections while the
 control's answers. A process that dies or is paused meanwhile, a listener that takes connections but does
-not answer, or a control that does not start leaves the check inconclusive.
+not answer, or a control that does not start leaves the check inconclusive. Starts are waits: this runs
+beside the other checks.
 """
+import tempfile
 import time
 
 import pytest
@@ -17,19 +19,24 @@ from conformance.verdicts.outcome import inconclusive
 from fixtures.errors import SetupError
 from fixtures.secret_format import random_secret
 
-pytestmark = pytest.mark.behaviour("shared-folders-config-disables-api")
+pytestmark = [pytest.mark.behaviour("shared-folders-config-disables-api"), pytest.mark.beside]
 
 WAIT_FACTOR, MIN_WAIT_S, POLL_S = 4, 8.0, 0.2
 
 
-def test_a_config_with_shared_folders_has_no_api(sync_target, evidence, options):
-    if sync_target.owned is None:
-        inconclusive("needs a build the suite can start a second time (attached instance)")
-    shared = {"secret": random_secret("A"), "dir": sync_target.scratch_dir("configured-"),
+def scenario(scene):
+    # the folder's directory is the scenario's own: the target's go when it is reset, in another check
+    with tempfile.TemporaryDirectory(prefix="sync-conformance-configured-") as directory:
+        observe(scene, directory)
+
+
+def observe(scene, directory: str):
+    evidence, options = scene.evidence, scene.options
+    shared = {"secret": random_secret("A"), "dir": directory,
               "use_relay_server": False, "use_tracker": False, "use_dht": False, "search_lan": False}
-    configured = sync_target.owned.sibling("second instance (shared_folders)",
-                                           extra_config={"shared_folders": [shared]}, answers_expected=False)
-    control = sync_target.owned.sibling("control instance", ready_timeout=options.ready_timeout)
+    configured = scene.sibling("second instance (shared_folders)",
+                               extra_config={"shared_folders": [shared]}, answers_expected=False)
+    control = scene.sibling("control instance", ready_timeout=options.ready_timeout)
     try:
         started = time.monotonic()
         configured.spawn()
@@ -60,3 +67,7 @@ def test_a_config_with_shared_folders_has_no_api(sync_target, evidence, options)
     evidence.because(f"with shared_folders in its config the instance ran but refused connections on its API "
                      f"port for {wait_s:.0f} s ({exchange.transport_error}), while the control answered after "
                      f"{control_ready_s:.1f} s")
+
+
+def test_a_config_with_shared_folders_has_no_api(scenario_outcome):
+    scenario_outcome(scenario)

@@ -3,7 +3,8 @@
 DESCRIPTION: start a second instance of the same build whose config has no webui.listen, then call
 get_version on its default port 8888 at 127.0.0.1 and at 127.0.0.2 (another loopback address, which
 reaches only a socket bound to all interfaces). Needs the suite's private network namespace: on a shared
-network a build listening on all interfaces would expose its API.
+network a build listening on all interfaces would expose its API. A start is a wait: this runs beside the
+other checks.
 EXPECTATION: since 1.4.82 (changelog) a Linux build's WebUI and API listen on 127.0.0.1 only by default:
 reachable at 127.0.0.1:8888, not at 127.0.0.2:8888.
 """
@@ -15,7 +16,7 @@ from fixtures.client import SyncClient
 from fixtures.launcher import DEFAULT_WEBUI_PORT, port_is_free
 from fixtures.sandbox import only_loopback
 
-pytestmark = pytest.mark.behaviour("webui-default-listen-loopback")
+pytestmark = [pytest.mark.behaviour("webui-default-listen-loopback"), pytest.mark.beside]
 
 
 def listening_addresses(pid: int) -> list[str]:
@@ -28,15 +29,14 @@ def listening_addresses(pid: int) -> list[str]:
     return sorted(addresses)
 
 
-def test_without_listen_the_api_is_on_loopback_only(sync_target, evidence):
-    if sync_target.owned is None:
-        inconclusive("needs a build the suite can start a second time (attached instance)")
+def scenario(scene):
+    evidence = scene.evidence
     if not only_loopback():
         inconclusive("the suite runs on the host's network: a build listening on all interfaces by default "
                      "would expose its API, so this check runs only in the suite's private network namespace")
     if not port_is_free(DEFAULT_WEBUI_PORT):
         inconclusive(f"port {DEFAULT_WEBUI_PORT}, the builds' default, is in use")
-    defaulted = sync_target.owned.sibling("second instance (no webui.listen)", default_listen=True)
+    defaulted = scene.sibling("second instance (no webui.listen)", default_listen=True)
     try:
         defaulted.start()
         evidence.note("listening on", listening_addresses(defaulted.pid))
@@ -55,3 +55,7 @@ def test_without_listen_the_api_is_on_loopback_only(sync_target, evidence):
                      f"({at['127.0.0.2'].transport_error}): something listens there, refused it was not")
     evidence.because(f"with no webui.listen the API answered at 127.0.0.1:{DEFAULT_WEBUI_PORT} and refused "
                      f"127.0.0.2 ({at['127.0.0.2'].transport_error})")
+
+
+def test_without_listen_the_api_is_on_loopback_only(scenario_outcome):
+    scenario_outcome(scenario)

@@ -136,3 +136,44 @@ def test_a_run_s_cpu_window_waits_for_another_run_and_says_how_long(tmp_path):
     waited = next(value for name, value in facts.items() if name.startswith("seconds waited for the whole machine"))
     assert waited >= 1.5 and result["verdict"] != "inconclusive", (waited, result["reason"])
     assert "machine's CPU token: waited" in run.output
+
+
+def test_while_one_thread_has_the_machine_the_process_s_other_threads_wait(tmp_path):
+    token = CpuToken(tmp_path, places=2)
+    order = []
+
+    def start_an_instance():
+        with token.shared():
+            order.append("another thread's phase")
+    with token.exclusive() as had:
+        assert had
+        other = threading.Thread(target=start_an_instance)
+        other.start()
+        time.sleep(0.5)
+        order.append("window ends")
+    other.join()
+    assert order == ["window ends", "another thread's phase"]
+
+
+def test_a_wait_gives_back_only_a_place_no_other_thread_is_in(tmp_path):
+    token = CpuToken(tmp_path, places=1)
+    inside, leave = threading.Event(), threading.Event()
+
+    def starting_an_instance():
+        with token.shared():
+            inside.set()
+            leave.wait()
+    other = threading.Thread(target=starting_an_instance)
+    other.start()
+    inside.wait()
+    with token.shared(), token.released():  # this thread waits; the other thread's phase keeps the place
+        with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
+            assert not had
+    with token.exclusive() as had:  # this process's own place is no obstacle, and stays the other thread's
+        assert had
+    with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
+        assert not had
+    leave.set()
+    other.join()
+    with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
+        assert had

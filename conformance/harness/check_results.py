@@ -42,7 +42,7 @@ def check_result(run: SuiteRun, item, reports, behaviour: str, opened: float) ->
         harness_error = endings["teardown"][1]
         verdict = HARNESS_ERROR
     journal = incidents_in_window(item.stash.get(WINDOW_OPENED, opened), time.time(),
-                                  peer_check=item.get_closest_marker("peers") is not None)
+                                  scenario_check=runs_beside(item, run))
     collected.incidents += [incident for incident in journal
                             if incident not in collected.crashes and incident not in collected.incidents]
     decision = decide(verdict, reason, collected.crashes + collected.incidents, subject_of(item), harness_error)
@@ -52,6 +52,13 @@ def check_result(run: SuiteRun, item, reports, behaviour: str, opened: float) ->
     return CheckResult(check=item.nodeid, behaviour=behaviour, verdict=decision.verdict,
                        reason=run.redactor.text(decision.reason), duration_s=round(duration, 3),
                        evidence=run.redactor.value(collected.to_dict()), harness_error=decision.harness_error)
+
+
+def runs_beside(node, run: SuiteRun) -> bool:
+    """The check reports a scenario that ran in a thread beside the other checks: a peer check, or a
+    beside check on a build the suite starts (on an attached instance it runs in its turn)."""
+    return bool(node.get_closest_marker("peers")
+                or node.get_closest_marker("beside") and run.target.owned is not None)
 
 
 def subject_of(node) -> str | None:

@@ -2,8 +2,8 @@
 that one of them has already made inconclusive.
 
 A check's window opens once the target is healthy (the `evidence` fixture) and closes after its
-teardown. The incidents in it are the check's, except those of the peer scenarios' instances: the
-scenarios run in threads beside the other checks, and a peer check's scenario collects its own.
+teardown. The incidents in it are the check's, except those of the scenarios' instances (peer groups,
+a beside check's own): the scenarios run in threads beside the other checks, and each collects its own.
 
 Once an incident is in a check's window that nothing the check goes on to see can excuse (any incident,
 for a check without a subject; conformance/verdicts/verdict.py), the check is inconclusive whatever it does next,
@@ -23,8 +23,8 @@ from fixtures.peer_group import PEER_ROLES
 from fixtures.watch import JOURNAL
 
 
-def incidents_in_window(opened: float, closed: float, peer_check: bool) -> list[dict]:
-    if peer_check:
+def incidents_in_window(opened: float, closed: float, scenario_check: bool) -> list[dict]:
+    if scenario_check:
         return []
     return [incident for incident in JOURNAL.between(opened, closed) if incident.get("instance") not in PEER_ROLES]
 
@@ -54,7 +54,7 @@ class VoidedCheckStop:
     def before_request(self, client: SyncClient) -> None:
         if self.opened is None or client.health_probe or threading.current_thread() is not threading.main_thread():
             return
-        incidents = [incident for incident in incidents_in_window(self.opened, time.time(), peer_check=False)
+        incidents = [incident for incident in incidents_in_window(self.opened, time.time(), scenario_check=False)
                      if not may_yet_be_excused(incident, self.subject)]
         if incidents:
             self.disarm()

@@ -1,9 +1,11 @@
-"""Runs the selected peer scenarios at the same time, beside the other checks.
+"""Runs the selected scenarios at the same time, beside the other checks.
 
-Sync finds the peers of a new share on a timer (about 30 s on 1.4.111), so the scenarios run at the same
-time, each on shares of its own, in threads started with the run's first check, so that their waits
-overlap the other checks; each peer check then reports its own scenario's outcome and evidence. The
-whole set takes about as long as the slowest scenario.
+Sync does much on timers: it finds the peers of a new share (about 30 s on 1.4.111), scans a folder for
+new files (about 10 s on 1.3.106), starts in seconds. The checks that mostly wait on those are scenarios:
+the peer checks, on a peer group shared by them (each on shares of its own), and the beside checks, on
+instances of their own. They run in threads started with the run's first check, so that their waits
+overlap the other checks; each check then reports its own scenario's outcome and evidence. The whole set
+takes about as long as the slowest scenario.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ Scenario = Callable[[PeerScenario], None]
 
 def _started_group(target, peers: int) -> PeerGroup:
     if target.owned is None:
-        inconclusive("peer scenarios start instances of the build; an attached instance has none to start")
+        inconclusive("scenarios start instances of the build; an attached instance has none to start")
     group = target.owned.peer_group(peers)
     try:
         group.start()
@@ -32,30 +34,36 @@ def _started_group(target, peers: int) -> PeerGroup:
 
 
 class ConcurrentScenarios:
-    """Runs the selected peer scenarios at once, from the run's first check on, so that their waits
-    overlap the other checks. One long-lived thread starts the peer group (a build's parent-death signal
-    follows the thread that started it), then one thread per scenario, and stops the group when the last
-    has ended. `outcome(scenario)` waits for one and gives its evidence and the exception that ended it
-    (None when it returned)."""
+    """Runs the selected scenarios at once, from the run's first check on, so that their waits overlap
+    the other checks. One long-lived thread starts the peer group (PEERS instances when a scenario needs
+    peers, else none; a build's parent-death signal follows the thread that started it), then one thread
+    per scenario, and stops the group when the last has ended. A group that does not start leaves the peer
+    scenarios inconclusive, and the others run without it. `outcome(scenario)` waits for one and gives its
+    evidence and the exception that ended it (None when it returned)."""
 
-    def __init__(self, target, options, scenarios: list[Scenario], peers: int):
+    def __init__(self, target, options, scenarios: dict[Scenario, bool], peers: int):
+        """`scenarios`: each, and whether it needs the peer group."""
         self.outcomes: dict[Scenario, tuple[Evidence, BaseException | None]] = {}
         self.finished = {scenario: threading.Event() for scenario in scenarios}
+        self.needs_peers = scenarios
         self.findings = Findings()
         self.runner = threading.Thread(target=self._run_all, args=(target, options, peers), daemon=True,
-                                       name="peer scenarios")
+                                       name="scenarios")
         self.runner.start()
 
     def _run_all(self, target, options, peers: int) -> None:
         try:
-            group = _started_group(target, peers)
+            group = _started_group(target, peers if any(self.needs_peers.values()) else 0)
         except Inconclusive as unable:
-            for scenario in self.finished:
+            without = [scenario for scenario, needs in self.needs_peers.items() if needs]
+            for scenario in without if target.owned is not None else self.finished:
                 self._finish(scenario, Evidence(), unable)
-            return
+            if target.owned is None:
+                return
+            group = target.owned.peer_group(0)
         try:
             threads = [threading.Thread(target=self._run, args=(scenario, group, options), daemon=True)
-                       for scenario in self.finished]
+                       for scenario in self.finished if not self.finished[scenario].is_set()]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -79,7 +87,7 @@ class ConcurrentScenarios:
         for instance in group.instances:
             instance.note_death()
         used = [instance for instance in group.instances if instance.base_url in scene.talked_to]
-        used += [instance for own in scene.own_groups for instance in own.instances]
+        used += scene.own_instances()
         roles = {instance.role for instance in used}
         scene.evidence.incidents += [incident for incident in JOURNAL.between(started, observed)
                                    if incident.get("instance") in roles]

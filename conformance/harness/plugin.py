@@ -17,6 +17,7 @@ from conformance.harness.check_results import (
     WINDOW_OPENED,
     check_result,
     phase_ending,
+    runs_beside,
     subject_of,
 )
 from conformance.harness.check_window import VOIDED_CHECK_STOP
@@ -28,7 +29,7 @@ from conformance.helpers.crashes import blame_crash
 from conformance.reporting import report_files
 from conformance.reporting.document import run_document
 from conformance.reporting.terminal import write_summary
-from conformance.verdicts.outcome import Evidence
+from conformance.verdicts.outcome import Evidence, inconclusive
 from fixtures.cpu_token import cpu_token
 from fixtures.target import end_run
 from fixtures.untrusted import printable
@@ -44,6 +45,9 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "(see conformance/verdicts/verdict.py)")
     config.addinivalue_line("markers", "peers: starts more instances and shares folders between them "
                                        "(deselect with -m 'not peers')")
+    config.addinivalue_line("markers", "beside: mostly waits on Sync's timers (a scan, a start); on a build the "
+                                       "suite starts, it runs as a scenario on instances of its own beside the "
+                                       "other checks")
     if not is_conformance_run(config) or config.option.help or config.option.collectonly:
         return
     open_run(config)
@@ -86,9 +90,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     run = config.stash.get(RUN, None)
     if run is None:
         return
-    # the peer scenarios run in threads from the first check on; their checks, which wait for them, come
-    # last, so that every other check runs while the peers wait (for each other, or for a deadline)
-    items.sort(key=lambda item: bool(item.get_closest_marker("peers")))
+    # the scenarios run in threads from the first check on; their checks, which wait for them, come last,
+    # so that every other check runs while the scenarios wait (for peers, a scan, a deadline)
+    items.sort(key=lambda item: runs_beside(item, run))
     run.collected = sum(1 for item in items if item.get_closest_marker("behaviour"))
     modules: dict[str, set[str]] = {}
     for item in items:
@@ -139,40 +143,48 @@ def evidence(request, suite_run) -> Evidence:
     collected = Evidence()
     request.node.stash[EVIDENCE] = collected
     opened = request.node.stash[WINDOW_OPENED] = time.time()
-    if not request.node.get_closest_marker("peers"):
+    beside = runs_beside(request.node, suite_run)
+    if not beside:
         VOIDED_CHECK_STOP.arm(opened, subject_of(request.node))
     target.client.observers.append(collected.record)
     yield collected
     VOIDED_CHECK_STOP.disarm()
     target.client.observers.remove(collected.record)
-    if request.node.get_closest_marker("peers"):  # its scenario never used the target: a death of the
-        if target.owned is not None and target.check_health() is not None:  # target is no incident of it
+    if beside:  # its scenario never used the target: a death of the target is no incident of it
+        if target.owned is not None and target.check_health() is not None:
             target.restart()
         return
     blame_crash(target, collected, blamed_on=request.node.nodeid)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def peer_scenarios(request):
-    """Every selected peer scenario, started with the run's first check (conformance/harness/peer_runner.py)."""
+def scenarios(request):
+    """Every selected scenario (peer checks, and beside checks on a build the suite starts), started with
+    the run's first check (conformance/harness/peer_runner.py); the peer group only for peer checks."""
     run = request.config.stash.get(RUN, None)
     if run is None:  # the suite's own tests, not a conformance run
         yield None
         return
-    scenarios = [item.module.scenario for item in request.session.items
-                 if item.get_closest_marker("peers") and hasattr(item.module, "scenario")]
-    running = ConcurrentScenarios(run.target, run.settings, list(dict.fromkeys(scenarios)), PEERS) \
-        if scenarios else None
+    beside = {item.module.scenario: bool(item.get_closest_marker("peers")) for item in request.session.items
+              if runs_beside(item, run) and hasattr(item.module, "scenario")}
+    running = ConcurrentScenarios(run.target, run.settings, beside, PEERS) if beside else None
     yield running
     if running is not None:
         running.join(timeout=30)
 
 
 @pytest.fixture
-def peer_outcome(peer_scenarios, evidence):
-    """`peer_outcome(scenario)`: waits for that scenario, takes over its evidence and ends as it ended."""
-    def report(scenario):
-        seen, error = peer_scenarios.outcome(scenario)
+def scenario_outcome(request, scenarios, suite_run, evidence):
+    """`scenario_outcome(scenario, here=None)`: waits for that scenario, takes over its evidence and ends as
+    it ended. A beside check on an attached instance, which has no instances of its own, calls `here()`
+    instead, in its turn, on the target (None: it cannot be decided there)."""
+    def report(scenario, here=None):
+        if not runs_beside(request.node, suite_run):
+            if here is None:
+                inconclusive("runs on instances of its own the suite starts; an attached instance has none")
+            here()
+            return
+        seen, error = scenarios.outcome(scenario)
         evidence.absorb(seen)
         if error is not None:
             raise error
@@ -199,7 +211,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     # a check talking to its target is a request-heavy phase (a place of the machine's CPU token); a peer
     # check waits for its scenario, and those only wait
-    phase = nullcontext() if item.get_closest_marker("peers") else cpu_token().shared()
+    phase = nullcontext() if runs_beside(item, run) else cpu_token().shared()
     with phase:
         opened = time.time()
         reports = runtestprotocol(item, nextitem=nextitem, log=False)

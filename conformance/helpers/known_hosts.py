@@ -10,33 +10,14 @@ margin over what the restarted pair took (conformance/test_peers_known_hosts_wit
 from __future__ import annotations
 
 import socket
-from contextlib import contextmanager
 
 from conformance.helpers.peers import PeerScenario, Share, plain_secrets
 from conformance.verdicts.outcome import inconclusive
-from fixtures.errors import SetupError
 from fixtures.shared_tree import read_tree, write_tree
 
 TESTED = {"hosts.txt": b"found through known hosts\n"}
 # what the restarted pair took, published for the scenario without a restart (None: it did not sync)
 RESTARTED_PAIR_SYNCED = "seconds a restarted pair took to sync through its known hosts"
-
-
-@contextmanager
-def isolated_pair(scene: PeerScenario, name: str):
-    """A scenario of two fresh instances of the build; its evidence goes into `scene`'s."""
-    group = scene.own_group(2, name)
-    try:
-        group.start()
-    except SetupError as error:
-        inconclusive(f"the two instances of its own could not be started: {error}")
-    isolated = PeerScenario(group, scene.options, scene.findings)
-    try:
-        yield isolated
-    finally:
-        scene.evidence.absorb(isolated.evidence)
-        isolated.finish()
-        group.stop()
 
 
 def share_without_lan(scene: PeerScenario) -> Share:

@@ -12,18 +12,20 @@ what set its length.
 
 A peer check module defines `scenario(scene: PeerScenario)`; the harness runs every selected scenario
 in a thread of its own (conformance/harness/peer_runner.py), and the check reports its outcome with the
-`peer_outcome` fixture.
+`scenario_outcome` fixture.
 """
 from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from conformance.verdicts.outcome import Evidence, inconclusive
 from fixtures.client import SyncClient
-from fixtures.peer_group import PeerGroup
+from fixtures.errors import SetupError
+from fixtures.peer_group import PEER_ROLES, PeerGroup
 from fixtures.shared_tree import read_tree, write_tree
 
 POLL_S = 0.5
@@ -103,6 +105,7 @@ class PeerScenario:
         self.started = time.monotonic()
         self.shares: list[Share] = []
         self.own_groups: list[PeerGroup] = []  # instances of this scenario's own (their incidents are its)
+        self.own_siblings: list = []
         self.peer_counts: list[tuple[float, float]] = []
 
     def own_group(self, count: int, name: str) -> PeerGroup:
@@ -110,6 +113,18 @@ class PeerScenario:
         group = self.group.another(count, name)
         self.own_groups.append(group)
         return group
+
+    def sibling(self, role: str, **changes):
+        """One more instance of the build for this scenario alone, launched as `changes` say
+        (fixtures/launcher.LaunchedSync.sibling); not started."""
+        instance = self.group.model.sibling(role, **changes)
+        PEER_ROLES.add(instance.role)  # its incidents are no other check's
+        self.own_siblings.append(instance)
+        return instance
+
+    def own_instances(self) -> list:
+        """Every instance this scenario made for itself: their incidents are its own."""
+        return [instance for group in self.own_groups for instance in group.instances] + self.own_siblings
 
     def listening_port(self, index: int) -> int | None:
         prefs = self.clients[index].call("get_prefs").json
@@ -209,6 +224,25 @@ class PeerScenario:
                                "seconds into the scenario", "peers")
         for share in self.shares:
             share.remove()
+
+
+@contextmanager
+def isolated(scene: PeerScenario, count: int, name: str, lan_discovery: bool = True) -> Iterator[PeerScenario]:
+    """A scenario on `count` fresh instances of the build of its own, started (inconclusive when they
+    cannot be; LAN discovery between them unless not wanted); its evidence goes into `scene`'s, and the
+    instances are stopped at its end."""
+    group = scene.own_group(count, name)
+    try:
+        group.start(lan_discovery)
+    except SetupError as error:
+        inconclusive(f"the instances of its own ({name}) could not be started: {error}")
+    alone = PeerScenario(group, scene.options, scene.findings)
+    try:
+        yield alone
+    finally:
+        scene.evidence.absorb(alone.evidence)
+        alone.finish()
+        group.stop()
 
 
 def encryption_secrets(client: SyncClient) -> dict[str, str]:

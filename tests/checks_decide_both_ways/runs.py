@@ -16,11 +16,14 @@ CPU_LOAD = "many-folders-cpu-load"
 WITHOUT_CPU_LOAD = ("--deselect", CATALOGUE[CPU_LOAD].checks[0])
 
 
-def is_peer_behaviour(behaviour: str) -> bool:
-    return any("pytest.mark.peers" in (ROOT / check).read_text() for check in CATALOGUE[behaviour].checks)
+def runs_as_scenario(behaviour: str) -> bool:
+    """Its checks run as scenarios (peer checks, beside checks) on instances started with the run: the
+    double's switches cannot change for them during a run."""
+    return any(marker in (ROOT / check).read_text() for check in CATALOGUE[behaviour].checks
+               for marker in ("pytest.mark.peers", "pytest.mark.beside"))
 
 
-PEER_SWITCHES = [behaviour for behaviour in SWITCHES if is_peer_behaviour(behaviour)]
+SCENARIO_SWITCHES = [behaviour for behaviour in SWITCHES if runs_as_scenario(behaviour)]
 DECIDED_HERE = [behaviour for behaviour in SWITCHES if behaviour != CPU_LOAD]
 
 

@@ -8,7 +8,7 @@ import pytest
 from tests.checks_decide_both_ways.runs import (
     CATALOGUE,
     DECIDED_HERE,
-    PEER_SWITCHES,
+    SCENARIO_SWITCHES,
     WITHOUT_CPU_LOAD,
     checks_of,
     collected_checks,
@@ -23,10 +23,11 @@ NO_SHRINK = ("--no-shrink",)
 @pytest.fixture(scope="module")
 def one_switched_off(tmp_path_factory) -> dict:
     """Per behaviour, a run of its checks with only its switch off: one run for every behaviour but the
-    peer scenarios' (tests/one_switch_off.py switches the double before each behaviour), and a run of its
-    own for each peer scenario, four at a time (the runs mostly wait on deadlines and child processes)."""
+    scenarios' (tests/one_switch_off.py switches the double before each behaviour), and a run of its own
+    for each behaviour whose checks are scenarios, four at a time (the runs mostly wait on deadlines and
+    child processes)."""
     # made here, not in the threads: tests/conftest.py
-    scratch = {name: tmp_path_factory.mktemp(f"off-{name}") for name in ("each", *PEER_SWITCHES)}
+    scratch = {name: tmp_path_factory.mktemp(f"off-{name}") for name in ("each", *SCENARIO_SWITCHES)}
 
     def alone(behaviour):
         return run_conformance(scratch[behaviour], "--double-switches",
@@ -34,11 +35,12 @@ def one_switched_off(tmp_path_factory) -> dict:
 
     def together():
         return run_conformance(scratch["each"], "-p", "tests.one_switch_off",
-                               "--double-switches", "all", *FAST, *NO_SHRINK, *WITHOUT_CPU_LOAD, "-m", "not peers")
+                               "--double-switches", "all", *FAST, *NO_SHRINK, *WITHOUT_CPU_LOAD,
+                               "-m", "not peers and not beside")
     with ThreadPoolExecutor(max_workers=4) as pool:
         each = pool.submit(together)
-        peers = dict(zip(PEER_SWITCHES, pool.map(alone, PEER_SWITCHES)))
-    return {**dict.fromkeys(set(DECIDED_HERE) - set(PEER_SWITCHES), each.result()), **peers}
+        scenarios = dict(zip(SCENARIO_SWITCHES, pool.map(alone, SCENARIO_SWITCHES)))
+    return {**dict.fromkeys(set(DECIDED_HERE) - set(SCENARIO_SWITCHES), each.result()), **scenarios}
 
 
 @pytest.mark.parametrize("behaviour", DECIDED_HERE)
@@ -56,9 +58,9 @@ def test_every_check_contradicts_when_the_double_lacks_only_that_behaviour(one_s
                          for exchange in check["evidence"]["exchanges"]).most_common(1)  # the run's target
     without_reproducer = [check for check, result in checks.items() if not result["evidence"]["reproducers"]
                           and any(exchange["base_url"] == target_url[0][0] for exchange in result["evidence"]["exchanges"])]
-    assert behaviour in PEER_SWITCHES or not without_reproducer, f"contradicted without a reproducer: {without_reproducer}"
-    expected = {behaviour: "contradicted"} if behaviour in PEER_SWITCHES else \
-        dict.fromkeys(set(DECIDED_HERE) - set(PEER_SWITCHES), "contradicted")  # each met its own switch off
+    assert behaviour in SCENARIO_SWITCHES or not without_reproducer, f"contradicted without a reproducer: {without_reproducer}"
+    expected = {behaviour: "contradicted"} if behaviour in SCENARIO_SWITCHES else \
+        dict.fromkeys(set(DECIDED_HERE) - set(SCENARIO_SWITCHES), "contradicted")  # each met its own switch off
     assert run.verdicts() == expected, run.output[-3000:]
     assert run.process.returncode == 1, "a contradiction must fail the pytest run"
     assert leftovers(run.tmp) == ([], [])
