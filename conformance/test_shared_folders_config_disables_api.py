@@ -45,6 +45,7 @@ def observe(scene, directory: str):
         except SetupError as error:
             inconclusive(f"the control instance (the same config without shared_folders) did not start: {error}")
         control_ready_s = time.monotonic() - started
+        control_answer = control.client.call("get_version")  # the comparison: the control's API answers
         wait_s = max(MIN_WAIT_S, WAIT_FACTOR * control_ready_s)
         while True:
             exchange = configured.client.call("get_version")
@@ -55,7 +56,9 @@ def observe(scene, directory: str):
     finally:
         configured.stop()
         control.stop()
-    evidence.exchanges.append(exchange.to_dict())
+    evidence.exchanges += [control_answer.to_dict(), exchange.to_dict()]
+    if not control_answer.answered:
+        inconclusive(f"the control instance did not answer get_version once started: {control_answer.summary()}")
     evidence.note("seconds the control took to answer / seconds the configured instance was asked",
                   f"{control_ready_s:.1f} / {wait_s:.1f}")
     assert not exchange.answered, f"with shared_folders in its config, /api still answered: {exchange.summary()}"

@@ -41,7 +41,8 @@ def scenario(scene):
         defaulted.start()
         evidence.note("listening on", listening_addresses(defaulted.pid))
         credentials = (defaulted.login, defaulted.password)
-        at = {host: SyncClient(f"http://{host}:{DEFAULT_WEBUI_PORT}", credentials, timeout=3.0).call("get_version")
+        at = {host: SyncClient(f"http://{host}:{DEFAULT_WEBUI_PORT}", credentials, timeout=defaulted.request_timeout)
+              .call("get_version")
               for host in ("127.0.0.1", "127.0.0.2")}
     finally:
         defaulted.stop()

@@ -49,21 +49,28 @@ def checks_of(done) -> list[dict]:
 @pytest.mark.parametrize("fault", FAULTS)
 def test_no_check_a_fault_reached_gets_a_verdict(under_fault, fault):
     done, landings = under_fault[fault]
-    reached = {landing["check"] for landing in landings}
+    reached = {landing["check"] for landing in landings if landing["check"]}
+    # a scenario's instance that was hit reached the checks whose evidence holds its incidents
+    scenario_hits = {landing["instance"] for landing in landings if not landing["check"]}
+    reached |= {check["check"] for check in checks_of(done)
+                if {incident.get("instance") for incident in check["evidence"]["incidents"]} & scenario_hits}
     decided = [(check["check"], check["verdict"], check["reason"][:300]) for check in checks_of(done)
                if check["check"] in reached and check["verdict"] != "inconclusive"]
     assert not decided, decided
 
 
 # The incidents each fault leaves in the evidence of a check it reached outside the check's own window
-# (the peer scenarios run in threads across several checks).
-SIGNS = {"kill": {"died"}, "pause": {"paused"}, "slow": {"slow"}, "drop": {"no answer", "hung"}}
+# (the scenarios run in threads across several checks: a scenario that asks a peer killed meanwhile meets
+# a connection refused, its death noted later; a slowed answer on a loaded machine may outlast the
+# request timeout).
+SIGNS = {"kill": {"died", "no answer"}, "pause": {"paused"}, "slow": {"slow", "no answer", "hung"},
+         "drop": {"no answer", "hung"}}
 
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_the_fault_reaches_every_behaviour_and_says_what_happened(under_fault, fault):
     done, landings = under_fault[fault]
-    hit = {landing["check"] for landing in landings}
+    hit = {landing["check"] for landing in landings if landing["check"]}
     reached, reasons = set(), []
     for item in done.document()["results"]:
         for check in item["evidence"]:
@@ -89,7 +96,7 @@ def test_the_run_ends_on_its_own_and_leaves_nothing(under_fault, fault):
 
 def test_the_nemesis_log_names_real_checks(under_fault):
     known = {check["check"] for done, _ in under_fault.values() for check in checks_of(done)}
-    landed = {landing["check"] for _, landings in under_fault.values() for landing in landings}
+    landed = {landing["check"] for _, landings in under_fault.values() for landing in landings if landing["check"]}
     assert landed and landed <= known
     assert Path(ROOT / "tests" / "nemesis.py").is_file()
 
