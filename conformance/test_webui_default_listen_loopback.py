@@ -13,6 +13,7 @@ import pytest
 
 from conformance.verdicts.outcome import inconclusive
 from fixtures.client import SyncClient
+from fixtures.cpu_token import machine_lock
 from fixtures.launcher import DEFAULT_WEBUI_PORT, port_is_free
 from fixtures.sandbox import only_loopback
 
@@ -30,10 +31,18 @@ def listening_addresses(pid: int) -> list[str]:
 
 
 def scenario(scene):
-    evidence = scene.evidence
     if not only_loopback():
         inconclusive("the suite runs on the host's network: a build listening on all interfaces by default "
                      "would expose its API, so this check runs only in the suite's private network namespace")
+    # other runs on this machine (a matrix's share a namespace) want the port too: one at a time
+    with machine_lock(f"port-{DEFAULT_WEBUI_PORT}") as had:
+        if not had:
+            inconclusive(f"port {DEFAULT_WEBUI_PORT}, the builds' default, stayed another run's")
+        observe(scene)
+
+
+def observe(scene):
+    evidence = scene.evidence
     if not port_is_free(DEFAULT_WEBUI_PORT):
         inconclusive(f"port {DEFAULT_WEBUI_PORT}, the builds' default, is in use")
     defaulted = scene.sibling("second instance (no webui.listen)", default_listen=True)

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from fixtures.cpu_token import DIRECTORY_VARIABLE, CpuToken
+from fixtures.cpu_token import DIRECTORY_VARIABLE, CpuToken, machine_lock
 from tests.conftest import CPU_LOAD_CHECK, FAST, ROOT, run_conformance
 
 HOLD = """
@@ -176,4 +176,14 @@ def test_a_wait_gives_back_only_a_place_no_other_thread_is_in(tmp_path):
     leave.set()
     other.join()
     with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
+        assert had
+
+
+def test_a_machine_resource_is_one_run_s_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setenv(DIRECTORY_VARIABLE, str(tmp_path))
+    with machine_lock("port-8888") as had:
+        assert had
+        with machine_lock("port-8888", patience_s=0.3) as again:  # another open of it: another run's
+            assert not again
+    with machine_lock("port-8888", patience_s=0.3) as had:
         assert had
