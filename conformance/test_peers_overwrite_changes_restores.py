@@ -2,13 +2,15 @@
 
 DESCRIPTION: instance 0 shares a folder read-write with instance 1 (read-only). Once `x.txt` is on both,
 instance 1 changes it with its folder's `overwrite_changes` off; instance 0 writes a sentinel, and once that
-has arrived the read-only peer is watched (as long as the slowest spread measured on the run, or as long
-again, at least --peer-watch). Then `overwrite_changes` is
-switched on through set_folder_prefs and the read-only copy is polled (--peer-deadline); at the deadline
+has arrived the read-only peer is watched (as long as the slowest spread measured on the run, or as the
+sentinel took, at least --peer-watch), counted from the change: a spread is measured from its write. Then
+`overwrite_changes` is switched on through set_folder_prefs and the read-only copy is polled (--peer-deadline); at the deadline
 a second sentinel decides between contradicted (it arrived) and inconclusive.
 EXPECTATION: with overwrite_changes off the read-only peer keeps its change; switched on, Sync puts the
 read-write peer's version back.
 """
+import time
+
 import pytest
 
 from conformance.helpers.peers import plain_secrets
@@ -32,12 +34,13 @@ def scenario(scene):
         inconclusive("x.txt never reached the read-only peer")
     reader.call("set_folder_prefs", secret=read_only_secret, overwrite_changes=0)
     write_tree(share.dir(1), {"x.txt": LOCAL})
+    changed_at = time.monotonic()
     write_tree(share.dir(0), {"sentinel-1.txt": b"later\n"})
     took = scene.wait_for("the first sentinel is on the read-only peer",
                         lambda: "sentinel-1.txt" in read_tree(share.dir(1)), spread=True)
     if took is None:
         inconclusive("a later file from the read-write peer never arrived: the link is not alive")
-    kept, _ = scene.watch(took, lambda: on_reader() == LOCAL)
+    kept, _ = scene.watch(took, lambda: on_reader() == LOCAL, since=(changed_at, "the read-only peer's change"))
     scene.evidence.note("x.txt on the read-only peer with overwrite_changes off", on_reader().decode(errors="replace"))
     assert kept, f"with overwrite_changes off the local change was replaced: x.txt is {on_reader()!r}"
 

@@ -28,10 +28,22 @@ def test_a_slower_spread_measured_during_a_watch_lengthens_it_and_a_change_ends_
     started = time.monotonic()
     held, window = scene.watch(0.0, lambda: True)
     assert held and window == 1.2 and time.monotonic() - started >= 1.2
-    assert scene.evidence.facts["what set the length of the watch"].startswith("1.2 s: " + SLOWEST_SPREAD)
+    assert scene.evidence.facts["what set the length of the watch"].startswith(
+        "1.2 s from the watch's start: " + SLOWEST_SPREAD)
     spread_at = time.monotonic() + 0.3
     held, _ = scene.watch(0.0, lambda: time.monotonic() < spread_at)  # the change spread: the watch ends at once
     assert not held and time.monotonic() - started < 2.4
+
+
+def test_a_watch_counted_from_a_change_ends_that_long_after_the_change():
+    """A spread is measured from its write: a watch for a change, begun once a later file has arrived,
+    lasts only what is left of the window since the change."""
+    scene = _scene(Findings())
+    changed_at = time.monotonic() - 0.8  # the later file took 0.8 s to arrive
+    held, window = scene.watch(1.0, lambda: True, since=(changed_at, "the change"))
+    assert held and window == 1.0
+    assert 0.9 <= time.monotonic() - changed_at < 1.5
+    assert scene.evidence.facts["what set the length of the watch"].startswith("1 s from the change: ")
 
 
 def test_a_spread_counts_for_every_watch_and_a_first_arrival_does_not():

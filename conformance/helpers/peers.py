@@ -191,10 +191,12 @@ class PeerScenario:
             candidates.append((slowest[0], f"{SLOWEST_SPREAD} ({slowest[0]:g} s: {slowest[1]})"))
         return max(candidates, key=lambda candidate: candidate[0])
 
-    def watch(self, later_change_took: float, holds) -> tuple[bool, float]:
+    def watch(self, later_change_took: float, holds, since: tuple[float, str] | None = None) -> tuple[bool, float]:
         """Watches that `holds()` stays true as long as watch_window says (asked again on every poll, so
-        a slower spread measured meanwhile lengthens it); whether it held, and how long was watched."""
-        started = time.monotonic()
+        a slower spread measured meanwhile lengthens it), from now or from `since` (a monotonic time and
+        what happened then: a spread is measured from its write, so a watch for a change that must not
+        spread may count from the change's write); whether it held, and how long was watched."""
+        started, start_basis = since or (time.monotonic(), "the watch's start")
         while True:
             window, basis = self.watch_window(later_change_took)
             if not holds():
@@ -204,7 +206,7 @@ class PeerScenario:
                 held = holds()
                 break
             time.sleep(POLL_S)
-        self.evidence.note("what set the length of the watch", f"{window:g} s: {basis}")
+        self.evidence.note("what set the length of the watch", f"{window:g} s from {start_basis}: {basis}")
         return held, window
 
     def prove_link_alive(self, share: Share, writer: int, readers: tuple[int, ...], after: str) -> float:
