@@ -11,8 +11,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from fixtures.build import architecture_of
-from fixtures.launcher import die_with
+from fixtures.build import architecture_of, reference_double
+from fixtures.launcher import LaunchedSync, die_with
 from tests.conftest import ROOT, VALID_LOOKING_KEY, leftovers, run_conformance
 
 
@@ -248,3 +248,17 @@ def test_a_restart_inside_a_check_that_an_incident_already_voided_completes(cras
         VOIDED_CHECK_STOP.disarm()
         VOIDED_CHECK_STOP.uninstall()
     assert crashing_double.answers_expected and JOURNAL.role_answering_at(crashing_double.base_url) == "target"
+
+
+def test_a_sibling_given_the_key_its_build_took_is_not_checked_again():
+    """The build checks its API key right after start-up (a rejected key ends it about a second later):
+    a sibling of an instance whose build took the same key need not wait for that again."""
+    model = LaunchedSync(reference_double("1.4.111"), VALID_LOOKING_KEY)
+    assert not model.sibling("before").key_checked()
+    model.start()
+    try:
+        assert model.key_checked()
+        assert model.sibling("same key").key_checked()
+        assert not model.sibling("another key", api_key="B" * len(VALID_LOOKING_KEY)).key_checked()
+    finally:
+        model.stop()
