@@ -4,7 +4,9 @@ import ast
 import re
 from pathlib import Path
 
-from conformance.verdicts.catalogue import KINDS, load
+import pytest
+
+from conformance.verdicts.catalogue import KINDS, load, loads, rerun_checks
 from fixtures.double.profiles import SWITCHES_BY_FILE
 from tests.conftest import ROOT
 
@@ -112,3 +114,13 @@ def test_each_switch_of_the_double_sits_in_the_group_of_the_file_that_implements
             found = sorted(file for file, text in sources.items() if f'"{switch}"' in text)
             assert found == [name], (f"{switch}: grouped under {name} in fixtures/double/profiles.py but found in "
                                      f"{found or 'no file'}; implement it there or move it to its file's group")
+
+
+def test_a_rerun_takes_the_checks_its_wait_is_derived_from_and_an_unknown_one_is_refused():
+    catalogue = load()
+    assert rerun_checks(catalogue, "peers-known-hosts-without-restart") == (
+        "conformance/test_peers_known_hosts_without_restart.py", "conformance/test_peers_known_hosts_after_restart.py")
+    assert rerun_checks(catalogue, "shutdown-exits") == catalogue["shutdown-exits"].checks
+    entry = 'id = "x"\nstatement = "s"\nsource = "s"\nkind = "api-contract"\nchecks = []\nwaits_from = ["nowhere"]\n'
+    with pytest.raises(ValueError, match="waits_from names no behaviour of the catalogue: nowhere"):
+        loads("[[behaviour]]\n" + entry, "made-up.toml")

@@ -152,3 +152,22 @@ def test_reruns_stop_once_a_run_fails_broadly_and_what_is_left_says_it_is_not_co
     assert left["unconfirmed"].startswith("3 behaviours had already failed on every rerun") and left["seen"] is None
     assert f"{left['behaviour']} on 1.3.106" in run.output and "not confirmed: 3 behaviours had already failed" in run.output
     assert len(list((run.reports_dir / "confirmations").iterdir())) == 3
+
+
+def test_a_rerun_runs_the_behaviours_its_wait_is_derived_from(tmp_path):
+    """peers-known-hosts-without-restart waits twice what the restarted pair took: rerun alone it would
+    have no such time and wait out --peer-deadline. Its rerun runs the restarted pair's check too, and
+    only its own verdict is the rerun's."""
+    restart_checks = ("conformance/test_peers_known_hosts_without_restart.py",
+                      "conformance/test_peers_known_hosts_after_restart.py")
+    # switched by hand, every behaviour is expected confirmed: this one is contradicted, and run again
+    run = run_conformance(tmp_path, "--double-switches", "all,peers-known-hosts-without-restart=off",
+                          "--peer-deadline", "30", checks=restart_checks, confirm_failures=1)
+    item = next(item for item in run.document()["results"] if item["behaviour"] == "peers-known-hosts-without-restart")
+    [rerun] = item["reruns"]
+    rerun_report = json.loads((run.reports_dir / rerun["report"]).read_text())
+    assert {result["behaviour"] for result in rerun_report["results"]} == {
+        "peers-known-hosts-without-restart", "peers-known-hosts-after-restart"}
+    [own] = [result for result in rerun_report["results"] if result["behaviour"] == "peers-known-hosts-without-restart"]
+    assert rerun["verdict"] == own["verdict"] == "contradicted"
+    assert "a restarted pair took" in own["reason"], own["reason"]  # not --peer-deadline: it had a time to wait from

@@ -7,6 +7,7 @@ from conformance.harness import confirmations
 from conformance.harness.html_hooks import attach_evidence
 from conformance.harness.suite_run import SuiteRun
 from conformance.verdicts import expectations as expectations_module
+from conformance.verdicts.catalogue import rerun_checks
 from conformance.verdicts.outcome import CONTRADICTED, INCONCLUSIVE, CheckResult
 from fixtures.untrusted import printable
 
@@ -42,7 +43,7 @@ def confirm(run: SuiteRun, behaviour_id: str) -> None:
     reruns = run.reruns.setdefault(behaviour_id, [])
     for number in range(1, run.settings.confirm_failures + 1):
         reruns.append(run.redactor.value(confirmations.rerun(
-            behaviour_id, run.catalogue[behaviour_id].checks, number, run.files.json.parent, arguments, environment)))
+            behaviour_id, rerun_checks(run.catalogue, behaviour_id), number, run.files.json.parent, arguments, environment)))
         if run.behaviour_outcome(behaviour_id).judgement.kind == expectations_module.FLAKY:
             return
 

@@ -21,6 +21,7 @@ class Behaviour:
     checks: tuple[str, ...]
     destructive: bool = False
     expect: tuple[dict, ...] = field(default_factory=tuple)
+    waits_from: tuple[str, ...] = ()  # behaviours whose measured times set this one's wait (reruns run them too)
 
 
 EXPECTED_VERDICTS = ("confirmed", "contradicted")
@@ -52,7 +53,7 @@ def loads(text: str, path: Path | str) -> dict[str, Behaviour]:
         behaviour = Behaviour(id=entry["id"], statement=entry["statement"], source=entry["source"],
                               kind=entry["kind"], checks=tuple(entry["checks"]),
                               destructive=entry.get("destructive", False),
-                              expect=tuple(entry.get("expect", ())))
+                              expect=tuple(entry.get("expect", ())), waits_from=tuple(entry.get("waits_from", ())))
         if behaviour.kind not in KINDS:
             raise ValueError(f"{path}: behaviour {behaviour.id}: kind {behaviour.kind!r} is not one of {KINDS}")
         if behaviour.id in catalogue:
@@ -67,7 +68,20 @@ def loads(text: str, path: Path | str) -> dict[str, Behaviour]:
             if problem:
                 raise ValueError(f"{path}: behaviour {behaviour.id}: {problem}")
         catalogue[behaviour.id] = behaviour
+    for behaviour in catalogue.values():
+        unknown = [other for other in behaviour.waits_from if other not in catalogue]
+        if unknown:
+            raise ValueError(f"{path}: behaviour {behaviour.id}: waits_from names no behaviour of the catalogue: "
+                             f"{', '.join(unknown)}")
     return catalogue
+
+
+def rerun_checks(catalogue: dict[str, Behaviour], behaviour_id: str) -> tuple[str, ...]:
+    """The checks a rerun of the behaviour runs: its own, and those of the behaviours its wait is derived
+    from (alone it would have no time to wait from, and wait out its whole deadline)."""
+    behaviour = catalogue[behaviour_id]
+    partners = [check for other in behaviour.waits_from for check in catalogue[other].checks]
+    return tuple(dict.fromkeys([*behaviour.checks, *partners]))
 
 
 def departure_problem(expectation: dict) -> str | None:
