@@ -28,6 +28,25 @@ def test_a_behaviour_changed_for_good_is_a_regression_seen_every_time(tmp_path):
         assert (run.reports_dir / rerun["report"]).is_file() and rerun["verdict"] == "contradicted"
 
 
+def test_runs_sharing_a_reports_dir_each_read_their_own_reruns(tmp_path):
+    """A matrix's runs share one reports dir. 1.4.111's behaviour reported as 1.3.106, then as 1.3.107,
+    there: the second run's reruns are read from its own reports, not from the first run's (whose name sorts
+    first), and an earlier run's rerun of the same target is gone before its rerun writes."""
+    first = run_conformance(tmp_path, "--double-version", "1.3.106", checks=CHECK, confirm_failures=1)
+    stale = first.reports_dir / "confirmations" / "sync-1.3.107-double" / "add-folder-missing-dir-refused-1"
+    stale.mkdir(parents=True)
+    (stale / "sync-1.3.0-double.json").write_text(json.dumps(first.document()))
+    second = run_conformance(tmp_path, "--double-version", "1.3.107", checks=CHECK, confirm_failures=1)
+    for run, version in ((first, "1.3.106"), (second, "1.3.107")):
+        [report] = run.reports_dir.glob(f"sync-{version}-double*.json")  # a run of one check is partial
+        [item] = json.loads(report.read_text())["results"]
+        [rerun] = item["reruns"]
+        assert rerun["report"] == f"confirmations/sync-{version}-double/add-folder-missing-dir-refused-1/" \
+                                  f"{report.name}", rerun
+        assert json.loads((run.reports_dir / rerun["report"]).read_text())["run_info"]["version"] == version
+    assert not (stale / "sync-1.3.0-double.json").exists()
+
+
 @pytest.mark.parametrize("version, reruns, why", [("1.3.106", 0, "turned off"),
                                                   ("1.2.0", 2, "nothing recorded: a rerun cannot help")])
 def test_no_rerun_where_none_is_asked_for_or_none_can_help(tmp_path, version, reruns, why):
@@ -151,7 +170,7 @@ def test_reruns_stop_once_a_run_fails_broadly_and_what_is_left_says_it_is_not_co
     assert len(rerun) == 3 and all(item["seen"].startswith("failing 2 of 2") for item in rerun)
     assert left["unconfirmed"].startswith("3 behaviours had already failed on every rerun") and left["seen"] is None
     assert f"{left['behaviour']} on 1.3.106" in run.output and "not confirmed: 3 behaviours had already failed" in run.output
-    assert len(list((run.reports_dir / "confirmations").iterdir())) == 3
+    assert len(list((run.reports_dir / "confirmations" / "sync-1.3.106-double").iterdir())) == 3
 
 
 def test_a_rerun_runs_the_behaviours_its_wait_is_derived_from(tmp_path):

@@ -5,12 +5,14 @@ attached instance cannot be started fresh, so it is not run again: harness/suite
 with the run's options and seed. Once BROADLY_FAILING behaviours have failed every time, later failing
 judgements are not run again and say so (they fail all the same). Each rerun's verdict and reasons join
 the behaviour's judgement (verdicts/expectations.Expectations.judge); its report stays under
-REPORTS_DIR/confirmations/.
+REPORTS_DIR/confirmations/<the run's report name>/, emptied first: runs of a matrix share REPORTS_DIR, and
+a rerun's verdict is read from the one report its own run wrote there, never another target's.
 
 Secrets go to the reruns by environment, never on their command line (where `ps` shows them)."""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -53,10 +55,13 @@ def rerun_arguments(option, choice: TargetChoice, settings) -> tuple[list[str], 
     return arguments + ["--confirm-failures", "0"], environment
 
 
-def rerun(behaviour_id: str, checks: tuple[str, ...], number: int, reports_dir: Path, arguments: list[str],
+def rerun(behaviour_id: str, checks: tuple[str, ...], number: int, run_report: Path, arguments: list[str],
           environment: dict[str, str]) -> dict:
-    """The behaviour's checks run once more (the `number`th time), in a run of their own: what it said."""
-    into = reports_dir / "confirmations" / f"{behaviour_id}-{number}"
+    """The behaviour's checks run once more (the `number`th time), in a run of their own: what it said.
+    `run_report` is the JSON of the run asking (its name keeps the reruns of two targets apart)."""
+    reports_dir = run_report.parent
+    into = reports_dir / "confirmations" / run_report.stem / f"{behaviour_id}-{number}"
+    shutil.rmtree(into, ignore_errors=True)  # an earlier run's rerun of this target is not this one's
     exit_status = run_child_run([sys.executable, "-m", "pytest", *checks, "-q", "-p", "no:cacheprovider",
                                  "--reports-dir", str(into), *arguments], environment)
     return _said(behaviour_id, into, exit_status, reports_dir)

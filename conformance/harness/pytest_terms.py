@@ -43,7 +43,7 @@ def confirm(run: SuiteRun, behaviour_id: str) -> None:
     reruns = run.reruns.setdefault(behaviour_id, [])
     for number in range(1, run.settings.confirm_failures + 1):
         reruns.append(run.redactor.value(confirmations.rerun(
-            behaviour_id, rerun_checks(run.catalogue, behaviour_id), number, run.files.json.parent, arguments, environment)))
+            behaviour_id, rerun_checks(run.catalogue, behaviour_id), number, run.files.json, arguments, environment)))
         if run.behaviour_outcome(behaviour_id).judgement.kind == expectations_module.FLAKY:
             return
 
