@@ -3,6 +3,7 @@ and tarballs, the parent-death signal, the dumps directory."""
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tarfile
@@ -12,7 +13,7 @@ import psutil
 import pytest
 
 from fixtures.build import architecture_of, reference_double
-from fixtures.launcher import LaunchedSync, die_with
+from fixtures.launcher import LaunchedSync, die_with, free_port, port_is_free
 from tests.conftest import ROOT, VALID_LOOKING_KEY, leftovers, run_conformance
 
 
@@ -262,3 +263,23 @@ def test_a_sibling_given_the_key_its_build_took_is_not_checked_again():
         assert not model.sibling("another key", api_key="B" * len(VALID_LOOKING_KEY)).key_checked()
     finally:
         model.stop()
+
+
+def test_a_port_lingering_after_its_server_closed_is_free_only_to_a_server_that_binds_through_it():
+    """The default port after the last run's instance (a server that closed its connections first, as the
+    double does) is in TIME_WAIT: a plain bind is refused, one with SO_REUSEADDR is not, and a port still
+    listened on is free to neither."""
+    port = free_port()
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", port))
+    server.listen()
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    assert not port_is_free(port) and not port_is_free(port, lingering_ok=True)  # listened on
+    accepted.close()  # the server's side closes first: it is the one left in TIME_WAIT
+    client.recv(1)
+    client.close()
+    server.close()
+    assert not port_is_free(port)
+    assert port_is_free(port, lingering_ok=True)
