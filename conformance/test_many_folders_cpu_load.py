@@ -12,13 +12,18 @@ thread. A busiest thread that wanted a core (--cpu-busy or more) while Sync got 
 other work on the machine: such a reading neither contradicts nor, before the folders, counts as idle; it
 is inconclusive and says so. The sum never decides: under load, the waits of many briefly woken threads
 add up to a busy-looking figure for an idle process.
-The window is the whole machine's (fixtures/cpu_token.py: no other run's request-heavy phase or CPU
-window meanwhile; one not had within the token's patience is inconclusive). It ends early once what is
+The idle window and the one after adding are each the whole machine's (fixtures/cpu_token.py: no other
+run's request-heavy phase or CPU window meanwhile; one not had within the token's patience is
+inconclusive); the adding shares the machine as any request-heavy phase does, and the settling holds no
+place. The evidence says how long each window waited for the machine and how long after the last answer
+the window after adding began. It ends early once what is
 left of it could no longer change the verdict (at most every core busy, or one thread's whole core, from
 then on), and before adding when Sync is already busy; the evidence says what ended it.
 """
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Iterator
 
 import psutil
 import pytest
@@ -33,6 +38,7 @@ pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destru
 
 BASELINE_S = 2.0
 SETTLE_S = 2.0  # what the adding itself still costs right after the last answer is not the load we look for
+WAITING = "waiting for the machine"  # no window of the check: other runs' load may be in it
 HELD_BACK = "other work on the machine may have held it back"
 ADD_WORKERS = 8  # a request waits ~25-50 ms on real builds, busy or not; concurrent ones overlap
 
@@ -43,7 +49,6 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
     count = options.many_folders
     directories = [sync_target.scratch_dir(f"many-{index:05d}-") for index in range(count)]
     latencies: list[tuple[int, float]] = []
-    machine_waited_before = cpu_token().waits.machine_s
     failures: list[str] = []
 
     def add(index: int) -> None:
@@ -53,15 +58,12 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
             failures.append(exchange.summary())
 
     interrupted = False
-    adding_s = None
+    adding_s = watched_s = None
     try:
-        with cpu_token().exclusive() as machine_had, CpuSampler(sync_target.owned.pid) as sampler:
-            evidence.note("seconds waited for the whole machine (no other run's request-heavy phase or CPU window "
-                          "at the same time)", round(cpu_token().waits.machine_s - machine_waited_before, 1))
-            if not machine_had:
-                inconclusive(f"other runs on this machine kept it busy: the CPU window did not have the machine "
-                             f"to itself within {cpu_token().patience_s:g} s")
-            time.sleep(BASELINE_S)
+        with CpuSampler(sync_target.owned.pid, phase=WAITING) as sampler:
+            with the_machine(evidence, "before adding"):
+                sampler.phase = "idle"
+                time.sleep(BASELINE_S)
             if not already_busy(sampler, options):
                 sampler.phase = "adding"
                 started = time.monotonic()
@@ -71,11 +73,17 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
                         list(pool.map(add, range(count)))
                 finally:  # on Ctrl-C or SIGTERM, drop the queued calls instead of waiting for all of them
                     pool.shutdown(cancel_futures=True)
-                adding_s = time.monotonic() - started
+                added = time.monotonic()
+                adding_s = added - started
                 sampler.phase = "settling"
-                time.sleep(SETTLE_S)
-                sampler.phase = "after"
-                ended = watch_after(sampler, options)
+                with cpu_token().released():
+                    time.sleep(SETTLE_S)
+                sampler.phase = WAITING
+                with the_machine(evidence, "after adding"):
+                    evidence.note("seconds from the last add_folder answer to the window after adding",
+                                  round(time.monotonic() - added, 1))
+                    sampler.phase = "after"
+                    watched_s, ended = watch_after(sampler, options)
                 evidence.note("what ended the window", ended)
         listed = sync.call("get_folders").json
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the run's end stops the target and takes every folder
@@ -111,7 +119,7 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
     if after is None or idle is None:
         inconclusive("no CPU samples before or after adding the folders (the process may have died)")
     observed = (f"after adding {count} empty folders Sync used {after}% of one core on average over "
-                f"{options.cpu_window:g} s ({second_half}% over the second half; idle before: {idle}%)")
+                f"{watched_s:.1f} s ({second_half}% over the second half; idle before: {idle}%)")
     if after >= options.cpu_busy and second_half >= options.cpu_busy:
         evidence.because(observed)
         return
@@ -122,6 +130,21 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
     inconclusive(f"{observed}: between the idle ({options.cpu_idle:g}%) and busy ({options.cpu_busy:g}%) thresholds")
 
 
+@contextmanager
+def the_machine(evidence, window: str) -> Iterator[None]:
+    """The machine to this run alone for one CPU-measuring window (the idle one before adding, the one
+    after): no other run's request-heavy phase or CPU window meanwhile. The adding between them is a
+    request-heavy phase like any other, and the settling a wait."""
+    waited_before = cpu_token().waits.machine_s
+    with cpu_token().exclusive() as had:
+        evidence.note(f"seconds waited for the whole machine {window} (no other run's request-heavy phase or CPU "
+                      f"window at the same time)", round(cpu_token().waits.machine_s - waited_before, 1))
+        if not had:
+            inconclusive(f"other runs on this machine kept it busy: the CPU window {window} did not have the "
+                         f"machine to itself within {cpu_token().patience_s:g} s")
+        yield
+
+
 def already_busy(sampler: CpuSampler, options) -> bool:
     """Busy before the folders came: whatever follows, the reading proves nothing."""
     idle, busiest_idle = sampler.mean("idle"), sampler.mean("idle", figure="busiest")
@@ -129,9 +152,9 @@ def already_busy(sampler: CpuSampler, options) -> bool:
                                  or busiest_idle is not None and busiest_idle >= options.cpu_busy)
 
 
-def watch_after(sampler: CpuSampler, options) -> str:
+def watch_after(sampler: CpuSampler, options) -> tuple[float, str]:
     """Samples the window after adding until --cpu-window has passed or the rest of it could no longer
-    change the verdict; says which."""
+    change the verdict: (seconds watched, which of the two ended it)."""
     started = time.monotonic()
     most = 100.0 * (psutil.cpu_count() or 1)
     while (watched := time.monotonic() - started) < options.cpu_window:
@@ -139,10 +162,10 @@ def watch_after(sampler: CpuSampler, options) -> str:
         verdict = settled([sample.used for sample in after], [sample.busiest for sample in after],
                           watched / options.cpu_window, options, most)
         if verdict:
-            return (f"after {watched:.1f} of the {options.cpu_window:g} s of --cpu-window: {verdict} whatever the "
+            return watched, (f"after {watched:.1f} of the {options.cpu_window:g} s of --cpu-window: {verdict} whatever the "
                     f"rest would show (at most {most:g}% of one core on this machine, 100% for one thread)")
         time.sleep(sampler.interval)
-    return f"the whole --cpu-window ({options.cpu_window:g} s)"
+    return watched, f"the whole --cpu-window ({options.cpu_window:g} s)"
 
 
 def settled(used: list[float], busiest: list[float | None], done: float, options, most: float) -> str | None:

@@ -113,6 +113,23 @@ def waits_at_the_turnstile(directory) -> bool:
         return False
 
 
+def machine_taken(directory) -> bool:
+    """Someone holds the turnstile and every place: a CPU window is under way (taking one place holds the
+    turnstile too, for an instant)."""
+    places = sorted(directory.glob("place-*"))
+    if not places or not waits_at_the_turnstile(directory):
+        return False
+    for path in places:
+        with open(path, "a+") as place:
+            try:
+                fcntl.flock(place, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            fcntl.flock(place, fcntl.LOCK_UN)
+            return False
+    return True
+
+
 def test_a_run_s_cpu_window_waits_for_another_run_and_says_how_long(tmp_path):
     token_dir = tmp_path / "machine"
     other = holder(token_dir, "shared", 300, places=os.cpu_count() or 1)
@@ -187,3 +204,27 @@ def test_a_machine_resource_is_one_run_s_at_a_time(tmp_path, monkeypatch):
             assert not again
     with machine_lock("port-8888", patience_s=0.3) as had:
         assert had
+
+
+def test_the_cpu_check_holds_the_machine_for_its_two_windows_only(tmp_path):
+    """The idle window before adding and the one after are the machine's alone; the adding and settling
+    between them are not: another run's request-heavy phase, waiting while the idle window ran, gets its
+    place once that window ends, and the window after adding waits for it and says how long."""
+    token_dir = tmp_path / "machine"
+    runs = []
+    child = threading.Thread(target=lambda: runs.append(
+        run_conformance(tmp_path, *FAST, checks=CPU_LOAD_CHECK, env={DIRECTORY_VARIABLE: str(token_dir)})))
+    child.start()
+    deadline = time.monotonic() + 120
+    while not machine_taken(token_dir) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the idle window has the machine
+    other = holder(token_dir, "shared", 4, places=os.cpu_count() or 1)  # had once the idle window ends
+    child.join()
+    other.wait()
+    [run] = runs
+    [result] = run.document()["results"]
+    facts = result["evidence"][0]["evidence"]["facts"]
+    assert facts["seconds waited for the whole machine after adding (no other run's request-heavy phase or CPU "
+                 "window at the same time)"] >= 1.0, facts
+    assert facts["seconds from the last add_folder answer to the window after adding"] >= 3.0, facts
+    assert result["verdict"] != "inconclusive", result["reason"]
