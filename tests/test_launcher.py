@@ -1,6 +1,7 @@
 """fixtures/launcher.py and fixtures/build.py: a launched target's lifecycle (crash, restart, reset, stop, pause), wrappers
 and tarballs, the parent-death signal, the dumps directory."""
 import os
+import random
 import re
 import signal
 import socket
@@ -283,3 +284,13 @@ def test_a_port_lingering_after_its_server_closed_is_free_only_to_a_server_that_
     server.close()
     assert not port_is_free(port)
     assert port_is_free(port, lingering_ok=True)
+
+
+def test_ports_are_drawn_apart_from_the_random_module():
+    """Hypothesis seeds the random module alike in every run while one of its tests runs; ports picked
+    meanwhile by two runs sharing a network namespace must not follow it."""
+    drawn = []
+    for _ in range(2):
+        random.seed(0)
+        drawn.append([free_port() for _ in range(4)])
+    assert drawn[0] != drawn[1]
