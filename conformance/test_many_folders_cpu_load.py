@@ -12,14 +12,17 @@ thread. A busiest thread that wanted a core (--cpu-busy or more) while Sync got 
 other work on the machine: such a reading neither contradicts nor, before the folders, counts as idle; it
 is inconclusive and says so. The sum never decides: under load, the waits of many briefly woken threads
 add up to a busy-looking figure for an idle process.
-The idle window and the one after adding are each the whole machine's (fixtures/cpu_token.py: no other
-run's request-heavy phase or CPU window meanwhile; one not had within the token's patience is
-inconclusive); the adding shares the machine as any request-heavy phase does, and the settling holds no
-place. The evidence says how long each window waited for the machine and how long after the last answer
-the window after adding began. It ends early once what is
+On a build the suite starts, it runs beside the other checks on an instance of its own (its folders go
+with it). The idle window and the one after adding are each the whole machine's (fixtures/cpu_token.py:
+no request-heavy phase of another check or run, nor a CPU window, meanwhile; one not had within the
+token's patience is inconclusive); the adding shares the machine as any request-heavy phase does, and
+the settling holds no place. Each window lasts until it has MIN_SAMPLES samples too (a sampler on a loaded machine is late), up to
+SAMPLES_PATIENCE times its length. The evidence says how long each window waited for the machine and
+how long after the last answer the window after adding began. It ends early once what is
 left of it could no longer change the verdict (at most every core busy, or one thread's whole core, from
 then on), and before adding when Sync is already busy; the evidence says what ended it.
 """
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -28,71 +31,87 @@ from typing import Iterator
 import psutil
 import pytest
 
-from conformance.helpers.crashes import blame_crash
 from conformance.helpers.folders import unrecorded
+from conformance.helpers.peers import RUN_STOPPING, isolated
 from conformance.verdicts.outcome import inconclusive
 from fixtures.cpu import CpuSampler
 from fixtures.cpu_token import cpu_token
 
-pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destructive]
+pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destructive, pytest.mark.beside]
 
 BASELINE_S = 2.0
+MIN_SAMPLES = 4  # a window's mean is read from this many samples at least: on a loaded machine they come late
+SAMPLES_PATIENCE = 3.0  # a window waits for them up to this many times its length
 SETTLE_S = 2.0  # what the adding itself still costs right after the last answer is not the load we look for
 WAITING = "waiting for the machine"  # no window of the check: other runs' load may be in it
 HELD_BACK = "other work on the machine may have held it back"
 ADD_WORKERS = 8  # a request waits ~25-50 ms on real builds, busy or not; concurrent ones overlap
 
 
-def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, options, added_folders):
-    if sync_target.owned is None:
-        inconclusive("no process to sample: the instance is not the suite's (attached by URL)")
+def scenario(scene):
+    with isolated(scene, 1, "many-folders instance", lan_discovery=False) as alone:
+        observe(alone.clients[0], alone.group.instances[0], alone.evidence, scene.options)
+
+
+def test_many_empty_folders_keep_a_core_busy(scenario_outcome):
+    scenario_outcome(scenario)
+
+
+def observe(sync, instance, evidence, options) -> None:
+    """The check on `instance`, an instance of its own whose folders go with it."""
     count = options.many_folders
-    directories = [sync_target.scratch_dir(f"many-{index:05d}-") for index in range(count)]
+    directories = [instance.scratch_dir(f"many-{index:05d}-") for index in range(count)]
     latencies: list[tuple[int, float]] = []
     failures: list[str] = []
+    unhealthy = threading.Event()  # an answer missing or slow: the reading is void, the rest not sent
+    unhealthy_answers: list[str] = []
 
     def add(index: int) -> None:
+        if unhealthy.is_set() or RUN_STOPPING.is_set():
+            return
         exchange = sync.call("add_folder", dir=directories[index])
         latencies.append((index, exchange.elapsed_ms))
+        if not exchange.answered or exchange.slow:
+            unhealthy_answers.append(f"{exchange.summary()} after {exchange.elapsed_ms:.0f} ms")
+            unhealthy.set()
         if exchange.error_code() != 0:
             failures.append(exchange.summary())
 
-    interrupted = False
     adding_s = watched_s = None
-    try:
-        with CpuSampler(sync_target.owned.pid, phase=WAITING) as sampler:
-            with the_machine(evidence, "before adding"):
-                sampler.phase = "idle"
-                time.sleep(BASELINE_S)
-            if not already_busy(sampler, options):
-                sampler.phase = "adding"
-                started = time.monotonic()
-                pool = ThreadPoolExecutor(ADD_WORKERS)
-                try:
-                    with unrecorded(sync, evidence):  # a thousand add_folder exchanges: the latencies stand for them
-                        list(pool.map(add, range(count)))
-                finally:  # on Ctrl-C or SIGTERM, drop the queued calls instead of waiting for all of them
-                    pool.shutdown(cancel_futures=True)
-                added = time.monotonic()
-                adding_s = added - started
-                sampler.phase = "settling"
-                with cpu_token().released():
-                    time.sleep(SETTLE_S)
-                sampler.phase = WAITING
-                with the_machine(evidence, "after adding"):
-                    evidence.note("seconds from the last add_folder answer to the window after adding",
-                                  round(time.monotonic() - added, 1))
-                    sampler.phase = "after"
-                    watched_s, ended = watch_after(sampler, options)
-                evidence.note("what ended the window", ended)
-        listed = sync.call("get_folders").json
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the run's end stops the target and takes every folder
-        interrupted = True
-        raise
-    finally:
-        blame_crash(sync_target, evidence)  # a death in the window is recorded before the reset below
-        if not interrupted:
-            added_folders.remove_dirs(set(directories))
+    with CpuSampler(instance.pid, phase=WAITING) as sampler:
+        with the_machine(evidence, "before adding"):
+            sampler.phase = "idle"
+            idle_s = sample_for(sampler, BASELINE_S, SAMPLES_PATIENCE * BASELINE_S)
+            evidence.note("seconds the idle window lasted", round(idle_s, 1))
+        if not already_busy(sampler, options):
+            sampler.phase = "adding"
+            started = time.monotonic()
+            pool = ThreadPoolExecutor(ADD_WORKERS)
+            try:
+                with cpu_token().shared(), unrecorded(sync, evidence):  # the latencies stand for the exchanges
+                    list(pool.map(add, range(count)))
+            finally:
+                pool.shutdown(cancel_futures=True)
+            added = time.monotonic()
+            adding_s = added - started
+            if RUN_STOPPING.is_set():
+                inconclusive(f"the run was interrupted while adding the folders ({len(latencies)} of {count} added)")
+            if unhealthy.is_set():
+                incident = instance.check_health()  # journaled: the scenario's incident
+                inconclusive(f"add_folder went unanswered or answered slowly ({unhealthy_answers[0]}); "
+                             f"{count - len(latencies)} of {count} were not sent; the instance then: "
+                             f"{incident['kind'] if incident else 'healthy'}")
+            sampler.phase = "settling"
+            time.sleep(SETTLE_S)
+            sampler.phase = WAITING
+            with the_machine(evidence, "after adding"):
+                evidence.note("seconds from the last add_folder answer to the window after adding",
+                              round(time.monotonic() - added, 1))
+                sampler.phase = "after"
+                watched_s, ended = watch_after(sampler, options)
+            evidence.note("what ended the window", ended)
+    listed = sync.call("get_folders").json
+    instance.check_health()  # a death or hang in the windows is the scenario's incident: inconclusive
 
     idle, during, after = (sampler.mean(phase) for phase in ("idle", "adding", "after"))
     second_half = sampler.mean("after", from_fraction=0.5)
@@ -132,16 +151,16 @@ def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, option
 
 @contextmanager
 def the_machine(evidence, window: str) -> Iterator[None]:
-    """The machine to this run alone for one CPU-measuring window (the idle one before adding, the one
-    after): no other run's request-heavy phase or CPU window meanwhile. The adding between them is a
-    request-heavy phase like any other, and the settling a wait."""
+    """The machine to this check alone for one CPU-measuring window (the idle one before adding, the one
+    after): no request-heavy phase of another check or run, nor another CPU window, meanwhile. The adding
+    between them is a request-heavy phase like any other, and the settling a wait."""
     waited_before = cpu_token().waits.machine_s
     with cpu_token().exclusive() as had:
-        evidence.note(f"seconds waited for the whole machine {window} (no other run's request-heavy phase or CPU "
-                      f"window at the same time)", round(cpu_token().waits.machine_s - waited_before, 1))
+        evidence.note(f"seconds waited for the whole machine {window} (no other check's or run's request-heavy "
+                      f"phase or CPU window at the same time)", round(cpu_token().waits.machine_s - waited_before, 1))
         if not had:
-            inconclusive(f"other runs on this machine kept it busy: the CPU window {window} did not have the "
-                         f"machine to itself within {cpu_token().patience_s:g} s")
+            inconclusive(f"other checks or runs on this machine kept it busy: the CPU window {window} did not "
+                         f"have the machine to itself within {cpu_token().patience_s:g} s")
         yield
 
 
@@ -158,14 +177,28 @@ def watch_after(sampler: CpuSampler, options) -> tuple[float, str]:
     started = time.monotonic()
     most = 100.0 * (psutil.cpu_count() or 1)
     while (watched := time.monotonic() - started) < options.cpu_window:
-        after = [sample for sample in sampler.samples if sample.phase == "after"]
+        after = sampler.of_phase("after")
         verdict = settled([sample.used for sample in after], [sample.busiest for sample in after],
                           watched / options.cpu_window, options, most)
         if verdict:
             return watched, (f"after {watched:.1f} of the {options.cpu_window:g} s of --cpu-window: {verdict} whatever the "
                     f"rest would show (at most {most:g}% of one core on this machine, 100% for one thread)")
         time.sleep(sampler.interval)
-    return watched, f"the whole --cpu-window ({options.cpu_window:g} s)"
+    if len(sampler.of_phase("after")) >= MIN_SAMPLES:
+        return watched, f"the whole --cpu-window ({options.cpu_window:g} s)"
+    watched += sample_for(sampler, 0.0, SAMPLES_PATIENCE * options.cpu_window - watched)
+    return watched, (f"the whole --cpu-window ({options.cpu_window:g} s), then as long as it took to have "
+                     f"{MIN_SAMPLES} samples ({len(sampler.of_phase('after'))} in {watched:.1f} s)")
+
+
+def sample_for(sampler: CpuSampler, shortest: float, longest: float) -> float:
+    """Samples the current phase for `shortest` seconds, and on until it has MIN_SAMPLES samples, but no
+    longer than `longest`: the seconds it lasted."""
+    started = time.monotonic()
+    while (lasted := time.monotonic() - started) < shortest or (
+            len(sampler.of_phase(sampler.phase)) < MIN_SAMPLES and lasted < longest):
+        time.sleep(sampler.interval / 2)
+    return lasted
 
 
 def settled(used: list[float], busiest: list[float | None], done: float, options, most: float) -> str | None:

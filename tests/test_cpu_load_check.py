@@ -23,7 +23,6 @@ from types import SimpleNamespace
 import pytest
 
 from conformance import test_many_folders_cpu_load as cpu_load
-from conformance.helpers.folders import AddedFolders
 from conformance.test_many_folders_cpu_load import HELD_BACK
 from conformance.verdicts.outcome import Evidence, Inconclusive
 from fixtures.cpu import CpuSampler
@@ -103,8 +102,8 @@ def test_wanted_counts_time_waiting_for_a_cpu_and_nothing_else():
 
 
 class StarvedStandIn:
-    """A stand-in target: a process that spins after `spin_after_s`, pinned to one core with three spinning
-    neighbours."""
+    """A stand-in instance: a process that spins after `spin_after_s`, pinned to one core with three
+    spinning neighbours."""
 
     def __init__(self, tmp_path, spin_after_s: float):
         self.tmp_path = tmp_path
@@ -113,19 +112,12 @@ class StarvedStandIn:
                                         preexec_fn=lambda: os.sched_setaffinity(0, ONE_CORE))
         self.pid = self.process.pid
 
-    @property
-    def owned(self):  # its process is the test's: it can be sampled and "reset"
-        return self
-
     def scratch_dir(self, prefix):
         import tempfile
         return tempfile.mkdtemp(prefix=prefix, dir=self.tmp_path)
 
     def check_health(self):
         return None
-
-    def reset(self):
-        pass
 
     def stop(self):
         for process in [self.process, *self.neighbours]:
@@ -159,8 +151,7 @@ def test_a_starved_spinning_sync_is_neither_idle_before_nor_contradicted_after(t
     options = SimpleNamespace(many_folders=5, cpu_window=1.0, cpu_busy=80.0, cpu_idle=25.0)
     try:
         with pytest.raises(Inconclusive, match=words):
-            cpu_load.test_many_empty_folders_keep_a_core_busy(sync, target, evidence, options,
-                                                              AddedFolders(sync, target))
+            cpu_load.observe(sync, target, evidence, options)
     finally:
         target.stop()
 
@@ -182,3 +173,20 @@ def test_a_window_ends_early_only_once_its_rest_cannot_change_the_verdict():
     assert cpu_load.settled(busy, busy, 0.95, WINDOW_SETTINGS, TWO_CORES) == "confirmed"
     burst = [100.0] * 20 + [0.0] * 16
     assert cpu_load.settled(burst, burst, 0.95, WINDOW_SETTINGS, TWO_CORES) is None, "a burst that died down"
+
+
+class LateSampler:
+    """Samples of the current phase that come only after `late_s` (a sampler held up by a loaded machine)."""
+
+    def __init__(self, late_s: float):
+        self.phase, self.interval = "idle", 0.05
+        self.ready_at = time.monotonic() + late_s
+
+    def of_phase(self, phase):
+        return ["sample"] * cpu_load.MIN_SAMPLES if time.monotonic() >= self.ready_at else []
+
+
+def test_a_window_lasts_until_it_has_its_samples_within_its_patience():
+    assert 0.2 <= cpu_load.sample_for(LateSampler(0.0), 0.2, 0.6) < 0.3, "samples in time: the window's own length"
+    assert 0.4 <= cpu_load.sample_for(LateSampler(0.4), 0.2, 0.6) < 0.55, "late samples: until they are there"
+    assert 0.6 <= cpu_load.sample_for(LateSampler(5.0), 0.2, 0.6) < 0.75, "none: no longer than its patience"

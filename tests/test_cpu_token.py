@@ -173,27 +173,55 @@ def test_while_one_thread_has_the_machine_the_process_s_other_threads_wait(tmp_p
 
 
 def test_a_wait_gives_back_only_a_place_no_other_thread_is_in(tmp_path):
-    token = CpuToken(tmp_path, places=1)
+    token = CpuToken(tmp_path, places=1, patience_s=0.3)
     inside, leave = threading.Event(), threading.Event()
 
-    def starting_an_instance():
+    def another_check():
         with token.shared():
             inside.set()
             leave.wait()
-    other = threading.Thread(target=starting_an_instance)
+    other = threading.Thread(target=another_check)
     other.start()
     inside.wait()
     with token.shared(), token.released():  # this thread waits; the other thread's phase keeps the place
         with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
             assert not had
-    with token.exclusive() as had:  # this process's own place is no obstacle, and stays the other thread's
-        assert had
-    with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
+    with token.exclusive() as had:  # another check of this run is load too: the window waits for it
         assert not had
     leave.set()
     other.join()
     with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
         assert had
+
+
+def test_a_cpu_window_waits_for_this_process_s_other_checks_and_holds_off_new_ones(tmp_path):
+    token = CpuToken(tmp_path, places=2)
+    order = []
+    inside = threading.Event()
+
+    def a_check(name: str, hold_s: float):
+        with token.shared():
+            inside.set()
+            time.sleep(hold_s)
+            order.append(name)
+
+    def the_window():
+        with token.exclusive() as had:
+            assert had
+            time.sleep(0.3)
+            order.append("window")
+    running = threading.Thread(target=a_check, args=("check under way", 0.5))
+    running.start()
+    inside.wait()
+    window = threading.Thread(target=the_window)
+    window.start()
+    time.sleep(0.1)  # the window waits for the check under way
+    later = threading.Thread(target=a_check, args=("later check", 0.0))
+    later.start()
+    for thread in (running, window, later):
+        thread.join()
+    assert order == ["check under way", "window", "later check"]
+    assert token.waits.machine_s >= 0.3 and token.waits.place_s >= 0.2, token.waits
 
 
 def test_a_machine_resource_is_one_run_s_at_a_time(tmp_path, monkeypatch):
@@ -224,7 +252,30 @@ def test_the_cpu_check_holds_the_machine_for_its_two_windows_only(tmp_path):
     [run] = runs
     [result] = run.document()["results"]
     facts = result["evidence"][0]["evidence"]["facts"]
-    assert facts["seconds waited for the whole machine after adding (no other run's request-heavy phase or CPU "
-                 "window at the same time)"] >= 1.0, facts
+    assert facts["seconds waited for the whole machine after adding (no other check's or run's request-heavy "
+                 "phase or CPU window at the same time)"] >= 1.0, facts
     assert facts["seconds from the last add_folder answer to the window after adding"] >= 3.0, facts
     assert result["verdict"] != "inconclusive", result["reason"]
+
+
+def test_a_phase_inside_one_under_way_goes_on_while_a_window_waits(tmp_path):
+    """A check restarting its target (a start inside the check's phase) while a CPU window waits for that
+    check: the start goes on, the check ends, then the window has the machine."""
+    token = CpuToken(tmp_path, places=2, patience_s=5)
+    inside = threading.Event()
+    order = []
+
+    def a_check_restarting_its_target():
+        with token.shared():
+            inside.set()
+            time.sleep(0.3)  # the window is waiting now
+            with token.shared():
+                order.append("restart")
+
+    check = threading.Thread(target=a_check_restarting_its_target)
+    check.start()
+    inside.wait()
+    with token.exclusive() as had:
+        order.append("window")
+    check.join()
+    assert had and order == ["restart", "window"]
