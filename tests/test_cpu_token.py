@@ -279,3 +279,39 @@ def test_a_phase_inside_one_under_way_goes_on_while_a_window_waits(tmp_path):
         order.append("window")
     check.join()
     assert had and order == ["restart", "window"]
+
+
+def test_a_window_waiting_for_another_run_lets_this_run_s_checks_go_on(tmp_path):
+    """Sixteen runs' windows queue at the turnstile: while one waits there, its own run's checks must not
+    stop (they did, and every run of a matrix stood still behind the others' windows)."""
+    token = CpuToken(tmp_path, places=2)
+    first_in, first_out = threading.Event(), threading.Event()
+
+    def a_check_under_way():
+        with token.shared():
+            first_in.set()
+            first_out.wait()
+    under_way = threading.Thread(target=a_check_under_way)
+    under_way.start()
+    first_in.wait()
+    other = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), "2", "exclusive", "0.5"], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    while not waits_at_the_turnstile(tmp_path):
+        time.sleep(0.02)  # the other run's window is through the turnstile, waiting for this run's place
+    def this_run_s_window():
+        with token.exclusive():
+            pass
+    window = threading.Thread(target=this_run_s_window)
+    window.start()
+    time.sleep(0.2)  # this run's window waits at the turnstile behind the other's
+    later_check = threading.Thread(target=lambda: timed(token.shared()))
+    later_check.start()
+    later_check.join(timeout=0.5)
+    first_out.set()  # (on failure: lets the others go, so the test ends)
+    assert not later_check.is_alive(), "a check of this run waited for its window still in the queue"
+    later_check.join()
+    under_way.join()
+    assert other.stdout.readline().strip() == "held"
+    other.wait()
+    window.join(timeout=5)
+    assert not window.is_alive()
