@@ -12,17 +12,15 @@ thread. A busiest thread that wanted a core (--cpu-busy or more) while Sync got 
 other work on the machine: such a reading neither contradicts nor, before the folders, counts as idle; it
 is inconclusive and says so. The sum never decides: under load, the waits of many briefly woken threads
 add up to a busy-looking figure for an idle process.
-On a build the suite starts, it runs beside the other checks on an instance of its own (its folders go
-with it). The idle window and the one after adding are each the whole machine's (fixtures/cpu_token.py:
-no request-heavy phase of another check or run, nor a CPU window, meanwhile; one not had within the
-token's patience is inconclusive); the adding shares the machine as any request-heavy phase does, and
-the settling holds no place. Each window lasts until it has MIN_SAMPLES samples too (a sampler on a loaded machine is late), up to
-SAMPLES_PATIENCE times its length. The evidence says how long each window waited for the machine and
+The idle window and the one after adding are each the whole machine's (fixtures/cpu_token.py: no other
+check's or run's request-heavy phase or CPU window meanwhile; one not had within the token's patience is
+inconclusive); the adding shares the machine as any request-heavy phase does, and the settling holds no
+place. Each window lasts until it has MIN_SAMPLES samples too (a sampler on a loaded machine is late), up
+to SAMPLES_PATIENCE times its length. The evidence says how long each window waited for the machine and
 how long after the last answer the window after adding began. It ends early once what is
 left of it could no longer change the verdict (at most every core busy, or one thread's whole core, from
 then on), and before adding when Sync is already busy; the evidence says what ended it.
 """
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -31,13 +29,13 @@ from typing import Iterator
 import psutil
 import pytest
 
+from conformance.helpers.crashes import blame_crash
 from conformance.helpers.folders import unrecorded
-from conformance.helpers.peers import RUN_STOPPING, isolated
 from conformance.verdicts.outcome import inconclusive
 from fixtures.cpu import CpuSampler
 from fixtures.cpu_token import cpu_token
 
-pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destructive, pytest.mark.beside]
+pytestmark = [pytest.mark.behaviour("many-folders-cpu-load"), pytest.mark.destructive]
 
 BASELINE_S = 2.0
 MIN_SAMPLES = 4  # a window's mean is read from this many samples at least: on a loaded machine they come late
@@ -48,70 +46,57 @@ HELD_BACK = "other work on the machine may have held it back"
 ADD_WORKERS = 8  # a request waits ~25-50 ms on real builds, busy or not; concurrent ones overlap
 
 
-def scenario(scene):
-    with isolated(scene, 1, "many-folders instance", lan_discovery=False) as alone:
-        observe(alone.clients[0], alone.group.instances[0], alone.evidence, scene.options)
-
-
-def test_many_empty_folders_keep_a_core_busy(scenario_outcome):
-    scenario_outcome(scenario)
-
-
-def observe(sync, instance, evidence, options) -> None:
-    """The check on `instance`, an instance of its own whose folders go with it."""
+def test_many_empty_folders_keep_a_core_busy(sync, sync_target, evidence, options, added_folders):
+    if sync_target.owned is None:
+        inconclusive("no process to sample: the instance is not the suite's (attached by URL)")
     count = options.many_folders
-    directories = [instance.scratch_dir(f"many-{index:05d}-") for index in range(count)]
+    directories = [sync_target.scratch_dir(f"many-{index:05d}-") for index in range(count)]
     latencies: list[tuple[int, float]] = []
     failures: list[str] = []
-    unhealthy = threading.Event()  # an answer missing or slow: the reading is void, the rest not sent
-    unhealthy_answers: list[str] = []
 
     def add(index: int) -> None:
-        if unhealthy.is_set() or RUN_STOPPING.is_set():
-            return
         exchange = sync.call("add_folder", dir=directories[index])
         latencies.append((index, exchange.elapsed_ms))
-        if not exchange.answered or exchange.slow:
-            unhealthy_answers.append(f"{exchange.summary()} after {exchange.elapsed_ms:.0f} ms")
-            unhealthy.set()
         if exchange.error_code() != 0:
             failures.append(exchange.summary())
 
+    interrupted = False
     adding_s = watched_s = None
-    with CpuSampler(instance.pid, phase=WAITING) as sampler:
-        with the_machine(evidence, "before adding"):
-            sampler.phase = "idle"
-            idle_s = sample_for(sampler, BASELINE_S, SAMPLES_PATIENCE * BASELINE_S)
-            evidence.note("seconds the idle window lasted", round(idle_s, 1))
-        if not already_busy(sampler, options):
-            sampler.phase = "adding"
-            started = time.monotonic()
-            pool = ThreadPoolExecutor(ADD_WORKERS)
-            try:
-                with cpu_token().shared(), unrecorded(sync, evidence):  # the latencies stand for the exchanges
-                    list(pool.map(add, range(count)))
-            finally:
-                pool.shutdown(cancel_futures=True)
-            added = time.monotonic()
-            adding_s = added - started
-            if RUN_STOPPING.is_set():
-                inconclusive(f"the run was interrupted while adding the folders ({len(latencies)} of {count} added)")
-            if unhealthy.is_set():
-                incident = instance.check_health()  # journaled: the scenario's incident
-                inconclusive(f"add_folder went unanswered or answered slowly ({unhealthy_answers[0]}); "
-                             f"{count - len(latencies)} of {count} were not sent; the instance then: "
-                             f"{incident['kind'] if incident else 'healthy'}")
-            sampler.phase = "settling"
-            time.sleep(SETTLE_S)
-            sampler.phase = WAITING
-            with the_machine(evidence, "after adding"):
-                evidence.note("seconds from the last add_folder answer to the window after adding",
-                              round(time.monotonic() - added, 1))
-                sampler.phase = "after"
-                watched_s, ended = watch_after(sampler, options)
-            evidence.note("what ended the window", ended)
-    listed = sync.call("get_folders").json
-    instance.check_health()  # a death or hang in the windows is the scenario's incident: inconclusive
+    try:
+        with CpuSampler(sync_target.owned.pid, phase=WAITING) as sampler:
+            with the_machine(evidence, "before adding"):
+                sampler.phase = "idle"
+                idle_s = sample_for(sampler, BASELINE_S, SAMPLES_PATIENCE * BASELINE_S)
+                evidence.note("seconds the idle window lasted", round(idle_s, 1))
+            if not already_busy(sampler, options):
+                sampler.phase = "adding"
+                started = time.monotonic()
+                pool = ThreadPoolExecutor(ADD_WORKERS)
+                try:
+                    with unrecorded(sync, evidence):  # a thousand add_folder exchanges: the latencies stand for them
+                        list(pool.map(add, range(count)))
+                finally:  # on Ctrl-C or SIGTERM, drop the queued calls instead of waiting for all of them
+                    pool.shutdown(cancel_futures=True)
+                added = time.monotonic()
+                adding_s = added - started
+                sampler.phase = "settling"
+                with cpu_token().released():
+                    time.sleep(SETTLE_S)
+                sampler.phase = WAITING
+                with the_machine(evidence, "after adding"):
+                    evidence.note("seconds from the last add_folder answer to the window after adding",
+                                  round(time.monotonic() - added, 1))
+                    sampler.phase = "after"
+                    watched_s, ended = watch_after(sampler, options)
+                evidence.note("what ended the window", ended)
+        listed = sync.call("get_folders").json
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the run's end stops the target and takes every folder
+        interrupted = True
+        raise
+    finally:
+        blame_crash(sync_target, evidence)  # a death in the window is recorded before the reset below
+        if not interrupted:
+            added_folders.remove_dirs(set(directories))
 
     idle, during, after = (sampler.mean(phase) for phase in ("idle", "adding", "after"))
     second_half = sampler.mean("after", from_fraction=0.5)

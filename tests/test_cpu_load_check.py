@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import pytest
 
 from conformance import test_many_folders_cpu_load as cpu_load
+from conformance.helpers.folders import AddedFolders
 from conformance.test_many_folders_cpu_load import HELD_BACK
 from conformance.verdicts.outcome import Evidence, Inconclusive
 from fixtures.cpu import CpuSampler
@@ -102,8 +103,8 @@ def test_wanted_counts_time_waiting_for_a_cpu_and_nothing_else():
 
 
 class StarvedStandIn:
-    """A stand-in instance: a process that spins after `spin_after_s`, pinned to one core with three
-    spinning neighbours."""
+    """A stand-in target: a process that spins after `spin_after_s`, pinned to one core with three spinning
+    neighbours."""
 
     def __init__(self, tmp_path, spin_after_s: float):
         self.tmp_path = tmp_path
@@ -112,12 +113,19 @@ class StarvedStandIn:
                                         preexec_fn=lambda: os.sched_setaffinity(0, ONE_CORE))
         self.pid = self.process.pid
 
+    @property
+    def owned(self):  # its process is the test's: it can be sampled and "reset"
+        return self
+
     def scratch_dir(self, prefix):
         import tempfile
         return tempfile.mkdtemp(prefix=prefix, dir=self.tmp_path)
 
     def check_health(self):
         return None
+
+    def reset(self):
+        pass
 
     def stop(self):
         for process in [self.process, *self.neighbours]:
@@ -151,7 +159,8 @@ def test_a_starved_spinning_sync_is_neither_idle_before_nor_contradicted_after(t
     options = SimpleNamespace(many_folders=5, cpu_window=1.0, cpu_busy=80.0, cpu_idle=25.0)
     try:
         with pytest.raises(Inconclusive, match=words):
-            cpu_load.observe(sync, target, evidence, options)
+            cpu_load.test_many_empty_folders_keep_a_core_busy(sync, target, evidence, options,
+                                                              AddedFolders(sync, target))
     finally:
         target.stop()
 

@@ -26,7 +26,6 @@ from conformance.harness.pytest_terms import redact_report, report_verdict
 from conformance.harness.signals import stop_requested
 from conformance.harness.suite_run import RUN, CheckSettings, SuiteRun, is_conformance_run, open_run
 from conformance.helpers.crashes import blame_crash
-from conformance.helpers.peers import RUN_STOPPING
 from conformance.reporting import report_files
 from conformance.reporting.document import run_document
 from conformance.reporting.terminal import write_summary
@@ -236,11 +235,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     item.stash.setdefault(PHASE_ENDINGS, {})[call.when] = phase_ending(call, test_report)
     return test_report
 
-
-
-def pytest_keyboard_interrupt(excinfo):
-    """Ctrl-C or SIGTERM: the scenario threads, which the signal does not reach, are told."""
-    RUN_STOPPING.set()
 
 
 # -- reports --------------------------------------------------------------------------------------------

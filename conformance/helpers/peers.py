@@ -30,9 +30,6 @@ from fixtures.shared_tree import read_tree, write_tree
 
 POLL_S = 0.5
 SLOWEST_SPREAD = "the slowest spread measured on this run"  # (seconds, what), in the run's Findings
-# Set by the harness once the run is interrupted (Ctrl-C, SIGTERM): the signal reaches the main thread
-# only, and a scenario sending many requests stops sending them instead of holding up the run's end
-RUN_STOPPING = threading.Event()
 
 
 def listing(files: dict[str, bytes], head: int = 16) -> list[dict]:
