@@ -315,3 +315,24 @@ def test_a_window_waiting_for_another_run_lets_this_run_s_checks_go_on(tmp_path)
     other.wait()
     window.join(timeout=5)
     assert not window.is_alive()
+
+
+def test_a_check_queued_for_the_machine_keeps_no_place_meanwhile(tmp_path):
+    """Two runs' CPU checks: the one queued behind the other's window must not keep its place meanwhile,
+    or the window ahead waits for it while it waits for that window."""
+    first, second = CpuToken(tmp_path, places=2, patience_s=5), CpuToken(tmp_path, places=2, patience_s=5)
+    results = {}
+
+    def the_first_run_s_window():
+        with first.exclusive() as had:
+            results["first"] = had
+    with second.shared():  # the second run's CPU check, under way
+        with first.shared():
+            window = threading.Thread(target=the_first_run_s_window)
+            window.start()
+            while not waits_at_the_turnstile(tmp_path):
+                time.sleep(0.02)
+        with second.exclusive() as had:  # queued behind the first run's window
+            results["second"] = had
+    window.join()
+    assert results == {"first": True, "second": True}, results
