@@ -9,7 +9,8 @@ three files is listed right after it was written, and all three appear together,
 the first (an indexer that follows each write would list them one by one, or some at once). A scan is
 not one step for get_files: on 1.3.106 a listing taken during one showed the first file, the next
 listing, 0.9 s later, the other two.
-Each listing is a window, from its request to its answer: a slow target widens the windows, and an
+Each write is timed from before it starts, and each listing is a window, from its request to its answer:
+a slow target or client widens the windows, and an
 attempt whose windows cannot tell a scan from an indexer is made again with new files (ATTEMPTS in all).
 """
 import time
@@ -113,8 +114,10 @@ def write_and_watch(sync, secret, directory, names) -> Attempt:
             shown[name_written] = answered - attempt.written[name_written]
 
     for name in names:
-        write_tree(directory, {name: name.encode()})
+        # timed from before the write: a thread held up after writing would make a file listed by a
+        # scan look listed at once (a loaded machine: 0.42 s "after" a write the double lists at 0.5 s)
         attempt.written[name] = time.monotonic()
+        write_tree(directory, {name: name.encode()})
         look(name)
     while len(attempt.appeared) < len(names) and time.monotonic() < attempt.written[names[0]] + LISTED_DEADLINE_S:
         time.sleep(0.2)

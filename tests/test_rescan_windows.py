@@ -1,6 +1,8 @@
 """The rescan check judges from listing windows: a listing that answered late proves nothing about "at
 once", files that appeared far apart prove no indexer when the writes themselves were far apart, and an
 attempt that cannot tell is made again. Both ways on the double: tests/checks_decide_both_ways."""
+import time
+
 import pytest
 
 from conformance import test_new_file_listed_after_rescan as rescan
@@ -58,3 +60,21 @@ def test_a_slow_double_is_never_taken_for_an_indexer(tmp_path):
     verdict, reason = verdict_and_reason(run)
     assert verdict == "inconclusive", reason
     assert "none of 3 attempts could tell" in reason
+
+
+def test_a_client_held_up_right_after_a_write_is_not_taken_for_an_indexer(monkeypatch):
+    """A scan lists files at least 0.5 s old; the check's thread is held up 0.6 s after each write (a
+    loaded machine). The listing right after then shows the file, but it was no listing at once."""
+    write_started = {}
+
+    def held_up_write(directory, files):
+        write_started.update({name: time.monotonic() for name in files})
+        time.sleep(0.6)
+
+    def scanned_listing(sync, secret):
+        return {name for name, at in write_started.items() if time.monotonic() - at >= 0.5}
+    monkeypatch.setattr(rescan, "write_tree", held_up_write)
+    monkeypatch.setattr(rescan, "listed", scanned_listing)
+    made = rescan.write_and_watch(None, "secret", "dir", NAMES)
+    assert all(seconds > rescan.AT_ONCE_S for seconds in made.listed_at_once.values()), made.listed_at_once
+    assert judge(made) is False  # listed late: a scan may have come in between
