@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 from fixtures.cpu_token import DIRECTORY_VARIABLE, CpuToken, machine_lock
 from tests.conftest import CPU_LOAD_CHECK, FAST, ROOT, run_conformance
@@ -29,6 +31,25 @@ def holder(directory, kind: str, seconds: float, places: int = 2) -> subprocess.
                                cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert process.stdout.readline().strip() == "held"
     return process
+
+
+@contextmanager
+def another_check_under_way(token: CpuToken) -> Iterator[None]:
+    """A check of this process in a phase in another thread, from entering the block until leaving it."""
+    inside, leave = threading.Event(), threading.Event()
+
+    def a_check():
+        with token.shared():
+            inside.set()
+            leave.wait()
+    check = threading.Thread(target=a_check)
+    check.start()
+    inside.wait()
+    try:
+        yield
+    finally:
+        leave.set()
+        check.join()
 
 
 def timed(action) -> float:
@@ -174,22 +195,12 @@ def test_while_one_thread_has_the_machine_the_process_s_other_threads_wait(tmp_p
 
 def test_a_wait_gives_back_only_a_place_no_other_thread_is_in(tmp_path):
     token = CpuToken(tmp_path, places=1, patience_s=0.3)
-    inside, leave = threading.Event(), threading.Event()
-
-    def another_check():
-        with token.shared():
-            inside.set()
-            leave.wait()
-    other = threading.Thread(target=another_check)
-    other.start()
-    inside.wait()
-    with token.shared(), token.released():  # this thread waits; the other thread's phase keeps the place
-        with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
+    with another_check_under_way(token):
+        with token.shared(), token.released():  # this thread waits; the other thread's phase keeps the place
+            with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
+                assert not had
+        with token.exclusive() as had:  # another check of this run is load too: the window waits for it
             assert not had
-    with token.exclusive() as had:  # another check of this run is load too: the window waits for it
-        assert not had
-    leave.set()
-    other.join()
     with CpuToken(tmp_path, places=1, patience_s=0.3).exclusive() as had:
         assert had
 
@@ -285,32 +296,24 @@ def test_a_window_waiting_for_another_run_lets_this_run_s_checks_go_on(tmp_path)
     """Sixteen runs' windows queue at the turnstile: while one waits there, its own run's checks must not
     stop (they did, and every run of a matrix stood still behind the others' windows)."""
     token = CpuToken(tmp_path, places=2)
-    first_in, first_out = threading.Event(), threading.Event()
+    with another_check_under_way(token):
+        other = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), "2", "exclusive", "0.5"], cwd=ROOT,
+                                 stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        while not waits_at_the_turnstile(tmp_path):
+            time.sleep(0.02)  # the other run's window is through the turnstile, waiting for this run's place
 
-    def a_check_under_way():
-        with token.shared():
-            first_in.set()
-            first_out.wait()
-    under_way = threading.Thread(target=a_check_under_way)
-    under_way.start()
-    first_in.wait()
-    other = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), "2", "exclusive", "0.5"], cwd=ROOT,
-                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    while not waits_at_the_turnstile(tmp_path):
-        time.sleep(0.02)  # the other run's window is through the turnstile, waiting for this run's place
-    def this_run_s_window():
-        with token.exclusive():
-            pass
-    window = threading.Thread(target=this_run_s_window)
-    window.start()
-    time.sleep(0.2)  # this run's window waits at the turnstile behind the other's
-    later_check = threading.Thread(target=lambda: timed(token.shared()))
-    later_check.start()
-    later_check.join(timeout=0.5)
-    first_out.set()  # (on failure: lets the others go, so the test ends)
+        def this_run_s_window():
+            with token.exclusive():
+                pass
+        window = threading.Thread(target=this_run_s_window)
+        window.start()
+        time.sleep(0.2)  # this run's window waits at the turnstile behind the other's
+        later_check = threading.Thread(target=lambda: timed(token.shared()))
+        later_check.start()
+        later_check.join(timeout=0.5)
+    # (leaving the block lets the others go, so the test ends even on failure)
     assert not later_check.is_alive(), "a check of this run waited for its window still in the queue"
     later_check.join()
-    under_way.join()
     assert other.stdout.readline().strip() == "held"
     other.wait()
     window.join(timeout=5)
